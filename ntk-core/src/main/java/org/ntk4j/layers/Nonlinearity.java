@@ -1,0 +1,87 @@
+package org.ntk4j.layers;
+
+import java.util.SplittableRandom;
+import org.ntk4j.Shape;
+import org.ntk4j.finite.FiniteLayer;
+import org.ntk4j.kernel.KernelContext;
+import org.ntk4j.kernel.KernelState;
+
+/**
+ * An elementwise nonlinearity φ. Kernel rule, per pair of positions with variances q11, q22 and covariance q12 of the
+ * pre-activations (u, v): Σ' = E[φ(u)φ(v)] and Θ' = Θ · E[φ'(u)φ'(v)]. Finite twin: y = φ(x), dx = dy · φ'(x).
+ *
+ * <p>Subclasses give the closed form (or quadrature) in {@link #pair}. An input paired with itself arrives with
+ * q12 == q11 == q22 bitwise and must be treated as exactly correlated.
+ */
+public abstract class Nonlinearity implements Layer {
+
+  /**
+   * Writes E[φ(u)φ(v)] into {@code nngp[i]} and multiplies {@code ntk[i]} by E[φ'(u)φ'(v)], where (u, v) is centred
+   * Gaussian with Var u = q11, Var v = q22, Cov = q12 (the current value of {@code nngp[i]}).
+   */
+  protected abstract void pair(double q11, double q22, double q12, double[] nngp, double[] ntk, int i);
+
+  /** φ(x). */
+  public abstract double phi(double x);
+
+  /** φ'(x) (a.e.; the value at kinks follows the kernel's convention). */
+  public abstract double dphi(double x);
+
+  @Override public Shape outputShape(Shape input, Parameterization p) { return input; }
+
+  @Override public void applyKernel(KernelState s, KernelContext ctx) {
+    int n = s.pairCount();
+    int pp = s.positions();
+    double[] nngp = s.nngp;
+    double[] ntk = s.ntk;
+    double[] v1 = s.var1;
+    double[] v2 = s.var2;
+    if (!s.isFull()) {
+      for (int k = 0; k < n; k++) {
+        int o1 = s.var1Offset + s.row(k) * pp;
+        int o2 = s.var2Offset + s.col(k) * pp;
+        int base = k * pp;
+        for (int p = 0; p < pp; p++) pair(v1[o1 + p], v2[o2 + p], nngp[base + p], nngp, ntk, base + p);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        int o1 = s.var1Offset + s.row(k) * pp;
+        int o2 = s.var2Offset + s.col(k) * pp;
+        int base = k * pp * pp;
+        for (int p = 0; p < pp; p++) {
+          double q11 = v1[o1 + p];
+          int rowBase = base + p * pp;
+          for (int q = 0; q < pp; q++) pair(q11, v2[o2 + q], nngp[rowBase + q], nngp, ntk, rowBase + q);
+        }
+      }
+    }
+  }
+
+  @Override public FiniteLayer instantiate(Shape input, Parameterization p) {
+    return new FiniteLayer() {
+      @Override public Shape inputShape() { return input; }
+      @Override public Shape outputShape() { return input; }
+      @Override public int parameterCount() { return 0; }
+      @Override public void initialize(double[] params, int offset, SplittableRandom rng) {}
+
+      @Override public Forward forward(double[] params, int offset, double[] x, int batch) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = phi(x[i]);
+        return new Forward(x, y, null);
+      }
+
+      @Override public double[] backward(double[] params, int offset, Forward f, double[] dy, int batch, double[] grad) {
+        double[] x = f.input();
+        double[] dx = new double[x.length];
+        for (int i = 0; i < x.length; i++) dx[i] = dy[i] * dphi(x[i]);
+        return dx;
+      }
+    };
+  }
+
+  /** Angle between u and v for the arc-cosine kernels, robust at exact correlation: atan2(√(q11 q22 − q12²), q12). */
+  protected static double angle(double q11, double q22, double q12) {
+    double d = q11 * q22 - q12 * q12;
+    return Math.atan2(d > 0 ? Math.sqrt(d) : 0.0, q12);
+  }
+}
