@@ -8,7 +8,7 @@ final class OpenBlasLinalg implements DenseLinalg {
 
   OpenBlasLinalg() {
     org.bytedeco.javacpp.Loader.load(openblas.class);
-    name = "OpenBLAS (native, bytedeco preset, " + openblas.blas_get_num_threads() + " threads max)";
+    name = "OpenBLAS (native, bytedeco preset)";
   }
 
   @Override public void gemm(int m, int n, int k, double alpha, double[] a, int aOff, double[] b, int bOff,
@@ -18,11 +18,12 @@ final class OpenBlasLinalg implements DenseLinalg {
       openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, transB ? openblas.CblasTrans : openblas.CblasNoTrans,
           m, n, k, alpha, a, Math.max(1, k), b, transB ? Math.max(1, k) : Math.max(1, n), beta, c, Math.max(1, n));
     } else {
-      java.nio.DoubleBuffer ab = java.nio.DoubleBuffer.wrap(a, aOff, a.length - aOff).slice();
-      java.nio.DoubleBuffer bb = java.nio.DoubleBuffer.wrap(b, bOff, b.length - bOff).slice();
-      java.nio.DoubleBuffer cb = java.nio.DoubleBuffer.wrap(c, cOff, c.length - cOff).slice();
-      openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, transB ? openblas.CblasTrans : openblas.CblasNoTrans,
-          m, n, k, alpha, ab, Math.max(1, k), bb, transB ? Math.max(1, k) : Math.max(1, n), beta, cb, Math.max(1, n));
+      // JavaCPP mishandles sliced heap buffers, so operate on copies of the regions
+      double[] ar = java.util.Arrays.copyOfRange(a, aOff, aOff + m * k);
+      double[] br = java.util.Arrays.copyOfRange(b, bOff, bOff + n * k);
+      double[] cr = beta == 0 ? new double[m * n] : java.util.Arrays.copyOfRange(c, cOff, cOff + m * n);
+      gemm(m, n, k, alpha, ar, 0, br, 0, transB, beta, cr, 0);
+      System.arraycopy(cr, 0, c, cOff, m * n);
     }
   }
 
@@ -33,7 +34,10 @@ final class OpenBlasLinalg implements DenseLinalg {
 
   @Override public void setThreads(int threads) { openblas.blas_set_num_threads(threads); }
 
-  @Override public int threads() { return openblas.blas_get_num_threads(); }
+  @Override public int threads() {
+    int t = openblas.blas_get_num_threads();
+    return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+  }
 
   @Override public String name() { return name; }
 }
