@@ -1,0 +1,64 @@
+package org.ntk4j.cli;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** Options shared by every command that computes kernels: {@code --threads}, {@code --memory}. */
+public final class ComputeOptions {
+  @Option(names = "--threads", paramLabel = "N", converter = PositiveInt.class,
+      description = "Worker threads (default: all available cores). Results do not depend on it.")
+  Integer threads;
+
+  @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "Working memory for kernel tiles, e.g. 512m, 4g (default: half the Java heap). "
+          + "The result matrices are extra.")
+  Long memory;
+
+  /** The thread count: the option, or all available processors. */
+  public int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
+
+  /** The memory budget in bytes, or null when not given. */
+  public Long memory() { return memory; }
+
+  /** Parses a positive integer. */
+  public static final class PositiveInt implements ITypeConverter<Integer> {
+    @Override public Integer convert(String s) {
+      try {
+        int v = Integer.parseInt(s.trim());
+        if (v >= 1) return v;
+      } catch (NumberFormatException ignored) {
+        // below
+      }
+      throw new TypeConversionException("expected a positive integer but was '" + s + "'");
+    }
+  }
+
+  /** Parses a size in bytes: {@code 1048576}, {@code 512k}, {@code 512m}, {@code 4g}, {@code 1.5G}, {@code 2GiB}, {@code 1t}. */
+  public static final class ByteSize implements ITypeConverter<Long> {
+    private static final java.util.regex.Pattern P =
+        java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*([kmgt]?)(?:i?b)?\\s*");
+
+    @Override public Long convert(String s) { return parse(s); }
+
+    public static long parse(String s) {
+      java.util.regex.Matcher m = P.matcher(s);
+      if (!m.matches()) {
+        throw new TypeConversionException("expected a size like 512m, 4g or a number of bytes but was '" + s + "'");
+      }
+      double v = Double.parseDouble(m.group(1));
+      String unit = m.group(2).toLowerCase(java.util.Locale.ROOT);
+      int shift = switch (unit) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        case "t" -> 40;
+        default -> 0;
+      };
+      double bytes = Math.floor(v * Math.pow(2, shift));
+      if (!(bytes >= 1)) throw new TypeConversionException("must be at least 1 byte but was '" + s + "'");
+      if (bytes > Long.MAX_VALUE / 2) throw new TypeConversionException("is too large: '" + s + "'");
+      return (long) bytes;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package org.ntk4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.ntk4j.Inputs;
+import org.ntk4j.Shape;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.layers.ArchitectureException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ntk kernel}: the NNGP Σ and NTK Θ between two batches, written as float64 .npy files. */
+@Command(name = "kernel", sortOptions = false,
+    description = {
+        "Computes the infinite-width NNGP kernel (Sigma) and neural tangent kernel (Theta) of an architecture between",
+        "the inputs x1 and x2 (x1 with itself when --x2 is not given) and writes DIR/nngp.npy and DIR/ntk.npy,",
+        "float64 arrays of shape (n1, n2). Inputs: .npy float32/float64, shape (n, d), (n, L, C) or (n, H, W, C)."},
+    footer = {"", "Example:",
+        "  ntk kernel --arch \"Dense(512, W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)\" --x1 x.npy --out k"})
+public final class KernelCommand extends NtkCommand {
+  @Mixin ArchitectureOptions model;
+
+  @Option(names = "--x1", required = true, paramLabel = "FILE", description = "First batch of inputs (.npy).")
+  Path x1;
+
+  @Option(names = "--x2", paramLabel = "FILE", description = "Second batch (.npy, same input shape); default: x1.")
+  Path x2;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+  Path out;
+
+  @Mixin ComputeOptions compute;
+
+  @Override protected int run() throws Exception {
+    long t0 = System.nanoTime();
+    model.architecture(); // parse errors first, before reading any file
+    try (OutputFiles files = OutputFiles.in("--out", out)) {
+      Inputs a = readInputs("--x1", x1);
+      Inputs b = a;
+      if (x2 != null && !sameFile(x1, x2)) {
+        b = readInputs("--x2", x2);
+        if (!a.shape().equals(b.shape())) {
+          throw new CliException("--x1 " + x1 + " holds inputs of shape " + a.shape() + " but --x2 " + x2
+              + " holds inputs of shape " + b.shape() + "; both batches need the same input shape");
+        }
+      }
+      Shape shape = a.shape();
+      KernelFunction kf = model.kernelFunction(compute, null);
+      try {
+        kf.validate(shape);
+      } catch (ArchitectureException e) {
+        throw new CliException("--arch does not fit inputs of shape " + shape + ": " + e.getMessage(), e);
+      }
+      long budget = memoryBudget(a.n(), b.n());
+      kf = model.kernelFunction(compute, budget);
+
+      Kernels k;
+      try (ProgressReporter progress = ProgressReporter.open("kernel", "pairs")) {
+        k = a == b ? kf.compute(a, a, progress) : kf.compute(a, b, progress);
+      }
+      int[] dims = {k.n1(), k.n2()};
+      files.writeNpy("nngp.npy", dims, k.nngp());
+      files.writeNpy("ntk.npy", dims, k.ntk());
+      files.commit();
+      double secs = (System.nanoTime() - t0) * 1e-9;
+      summary(String.format(Locale.ROOT, "NNGP and NTK of %d x %d inputs of shape %s, %s parameterization, in %.2f s"
+              + " on %d threads -> %s, %s", k.n1(), k.n2(), shape, model.parameterization().name().toLowerCase(Locale.ROOT),
+          secs, compute.threads(), files.target("nngp.npy"), files.target("ntk.npy")));
+    }
+    return 0;
+  }
+
+  /**
+   * The working-memory budget: --memory, or by default half the heap; refused when it cannot fit in the heap beside
+   * the two n1 x n2 result matrices (an early, clear error instead of an OutOfMemoryError after a long run).
+   */
+  private long memoryBudget(int n1, int n2) {
+    Runtime rt = Runtime.getRuntime();
+    long results = 2L * 8L * n1 * n2;
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    Long asked = compute.memory();
+    String hint = "; give Java more heap, e.g. java -Xmx" + suggestHeap(results + (asked == null ? 0 : asked)) + " -jar ntk.jar ...";
+    if (results > free) {
+      throw new CliException(String.format(Locale.ROOT,
+          "the two %d x %d result matrices need %s but the Java heap has only %s free (max %s)%s",
+          n1, n2, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), hint));
+    }
+    if (asked != null) {
+      if (asked > free - results) {
+        throw new CliException(String.format(Locale.ROOT,
+            "--memory %s does not fit in the Java heap beside the %d x %d results (%s): %s free (max %s)%s",
+            Errors.human(asked), n1, n2, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), hint));
+      }
+      return asked;
+    }
+    return Math.max(1, Math.min(rt.maxMemory() / 2, free - results));
+  }
+
+  private static String suggestHeap(long bytes) {
+    long g = (long) Math.ceil(bytes * 1.5 / (1L << 30)) + 1;
+    return g + "g";
+  }
+
+  private static boolean sameFile(Path p, Path q) {
+    try {
+      return Files.exists(p) && Files.exists(q) && Files.isSameFile(p, q);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}

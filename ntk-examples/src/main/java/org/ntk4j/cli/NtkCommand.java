@@ -1,0 +1,94 @@
+package org.ntk4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.ntk4j.Inputs;
+import org.ntk4j.io.ArchitectureParser;
+import org.ntk4j.io.Npy;
+import org.ntk4j.io.NpyArray;
+import org.ntk4j.layers.ArchitectureException;
+import org.ntk4j.layers.Layer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every {@code ntk} command: implement {@link #run()} and get the common behaviour for free.
+ * <ul>
+ *   <li>Every failure is reported on one line by {@link Errors}: refused input exits 2 with {@code ntk: error: ...},
+ *       internal errors exit 1 ({@code --debug} prints the stack trace);</li>
+ *   <li>{@link #readArray}/{@link #readInputs} read {@code .npy} files with errors naming the option and file;</li>
+ *   <li>{@link #parseArchitecture} parses {@code --arch} with errors naming the position;</li>
+ *   <li>{@link OutputFiles} writes outputs atomically; {@link ProgressReporter} shows a bar only on a terminal;</li>
+ *   <li>{@link #summary} prints the one-line summary on stdout.</li>
+ * </ul>
+ * Shared options live in mixins: {@link ComputeOptions} (threads, memory), {@link ArchitectureOptions}.
+ */
+public abstract class NtkCommand implements Callable<Integer> {
+  @Spec protected CommandSpec spec;
+
+  @Option(names = "--debug", description = "On an internal error, print the stack trace.")
+  protected boolean debug;
+
+  /** The command's work; returns the exit code (0 on success). Throw {@link CliException} to refuse an input. */
+  protected abstract int run() throws Exception;
+
+  @Override public final Integer call() {
+    try {
+      return run();
+    } catch (Throwable t) {
+      if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+      return Errors.report(t, err(), debug);
+    } finally {
+      out().flush();
+      err().flush();
+    }
+  }
+
+  protected PrintWriter out() { return spec.commandLine().getOut(); }
+
+  protected PrintWriter err() { return spec.commandLine().getErr(); }
+
+  /** Prints the one-line summary of a successful run on stdout. */
+  protected void summary(String line) {
+    out().println("ntk " + spec.name() + ": " + line);
+    out().flush();
+  }
+
+  /** Reads a float32/float64 array given by an option; every problem becomes a {@link CliException} naming both. */
+  protected static NpyArray readArray(String option, Path path) {
+    try {
+      if (Files.isDirectory(path)) throw new CliException(option + " " + path + ": is a directory, expected a .npy file");
+      return Npy.read(path);
+    } catch (NoSuchFileException e) {
+      throw new CliException(option + " " + path + ": no such file");
+    } catch (IllegalArgumentException e) {
+      throw new CliException(option + " " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CliException(option + " " + path + ": cannot read: " + Errors.ioMessage(e), e);
+    }
+  }
+
+  /** Reads a batch of inputs (n, d), (n, L, C) or (n, H, W, C) given by an option. */
+  protected static Inputs readInputs(String option, Path path) {
+    NpyArray a = readArray(option, path);
+    try {
+      return Npy.toInputs(a, path.toString());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(option + " " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses an architecture given by an option. */
+  protected static Layer parseArchitecture(String option, String text) {
+    try {
+      return ArchitectureParser.parse(text);
+    } catch (ArchitectureException e) {
+      throw new CliException(option + ": " + e.getMessage(), e);
+    }
+  }
+}
