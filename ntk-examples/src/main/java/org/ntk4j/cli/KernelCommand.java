@@ -15,11 +15,15 @@ import picocli.CommandLine.Option;
 /** {@code ntk kernel}: the NNGP Σ and NTK Θ between two batches, written as float64 .npy files. */
 @Command(name = "kernel", sortOptions = false,
     description = {
-        "Computes the infinite-width NNGP kernel (Sigma) and neural tangent kernel (Theta) of an architecture between",
-        "the inputs x1 and x2 (x1 with itself when --x2 is not given) and writes DIR/nngp.npy and DIR/ntk.npy,",
-        "float64 arrays of shape (n1, n2). Inputs: .npy float32/float64, shape (n, d), (n, L, C) or (n, H, W, C)."},
+        "NNGP and NTK kernels of an architecture between two batches of inputs.",
+        "",
+        "Computes the infinite-width NNGP kernel (Sigma) and neural tangent kernel (Theta) between the inputs x1",
+        "and x2 (x1 with itself when --x2 is not given) and writes DIR/nngp.npy and DIR/ntk.npy, float64 arrays",
+        "of shape (n1, n2). Inputs: .npy float32/float64 in C order, shape (n, d), (n, L, C) or (n, H, W, C).",
+        ""},
     footer = {"", "Example:",
-        "  ntk kernel --arch \"Dense(512, W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)\" --x1 x.npy --out k"})
+        "  ntk kernel --x1 x.npy --out kernels \\",
+        "    --arch \"Dense(512, W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)\""})
 public final class KernelCommand extends NtkCommand {
   @Mixin ArchitectureOptions model;
 

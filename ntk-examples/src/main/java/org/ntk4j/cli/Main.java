@@ -17,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Entry point of the {@code ntk} command line. Commands extend {@link NtkCommand} and are listed in {@code subcommands}
  * below; every command then reports refused input as one line {@code ntk: error: ...} with exit code 2.
  */
-@Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpWidth = 110,
     description = "Analytic infinite-width kernels (NNGP and NTK) of neural networks, following neural-tangents"
         + " conventions, in float64.",
     subcommands = {KernelCommand.class, CommandLine.HelpCommand.class},
@@ -50,7 +50,11 @@ public final class Main implements Callable<Integer> {
 
   /** The configured command line (error handling, case-insensitive enum values) writing to the given streams. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()), out, err);
+  }
+
+  /** Applies the streams and the error handling to a command line and all its subcommands (call after adding any). */
+  public static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

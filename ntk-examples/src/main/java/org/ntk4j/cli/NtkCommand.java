@@ -12,6 +12,7 @@ import org.ntk4j.io.Npy;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layer;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
  * </ul>
  * Shared options live in mixins: {@link ComputeOptions} (threads, memory), {@link ArchitectureOptions}.
  */
+@Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpWidth = 110)
 public abstract class NtkCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 

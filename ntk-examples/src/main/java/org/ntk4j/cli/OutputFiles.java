@@ -2,6 +2,7 @@ package org.ntk4j.cli;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -106,9 +107,14 @@ public final class OutputFiles implements AutoCloseable {
       for (Map.Entry<String, Path> e : staged.entrySet()) {
         Path target = dir.resolve(e.getKey());
         try {
-          Files.move(e.getValue(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException ex) {
-          Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
+          try {
+            Files.move(e.getValue(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          } catch (AtomicMoveNotSupportedException ex) {
+            Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } catch (FileSystemException ex) {
+          String why = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
+          throw new FileSystemException(target.toString(), null, "cannot replace it with the new output: " + why);
         }
         PENDING.remove(e.getValue());
         done.add(target);
