@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The architecture and how its kernel is computed: shared by every command that builds a kernel function. */
 public final class ArchitectureOptions {
   @Option(names = "--arch", required = true, paramLabel = "ARCHITECTURE",
-      description = "The network in the architecture text form, e.g. \"Dense(512, b_std=0.05) -> Relu -> Dense\".")
+      description = {"The network in the architecture text form, e.g. \"Dense(512, b_std=0.05) -> Relu -> Dense\".",
+          "Parse errors name the 1-based character position."})
   String arch;
 
   @Option(names = "--parameterization", paramLabel = "ntk|standard", defaultValue = "ntk",

@@ -11,7 +11,7 @@ public final class ComputeOptions {
   Integer threads;
 
   @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
-      description = "Working memory for kernel tiles, e.g. 512m, 4g (default: half the Java heap). "
+      description = "Working memory for kernel tiles, e.g. 512m, 4g (default: half the Java heap, less the results). "
           + "The result matrices are extra.")
   Long memory;
 

@@ -16,7 +16,8 @@ import java.util.concurrent.ExecutionException;
  * How every {@code ntk} command reports a failure: one line on stderr, no stack trace (unless {@code --debug}).
  * <ul>
  *   <li>exit 2, {@code ntk: error: ...}: refused input — {@link CliException}, {@link IllegalArgumentException}
- *       (which includes {@code ArchitectureException}), I/O problems with the files the user named;</li>
+ *       (which includes {@code ArchitectureException}), picocli's {@code ParameterException}, I/O problems with the
+ *       files the user named;</li>
  *   <li>exit 1, {@code ntk: error: out of memory ...}: the Java heap is too small;</li>
  *   <li>exit 1, {@code ntk: internal error: ...}: anything else (a bug); {@code --debug} adds the stack trace.</li>
  * </ul>
@@ -34,7 +35,7 @@ public final class Errors {
     Throwable c = unwrap(t);
     int code;
     String line;
-    if (c instanceof CliException || c instanceof IllegalArgumentException) {
+    if (c instanceof CliException || c instanceof IllegalArgumentException || c instanceof picocli.CommandLine.ParameterException) {
       code = USAGE;
       line = "ntk: error: " + message(c);
     } else if (c instanceof IOException io) {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 public abstract class NtkCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 
-  @Option(names = "--debug", description = "On an internal error, print the stack trace.")
+  @Option(names = "--debug", order = 1000, description = "On an internal error, print the stack trace.")
   protected boolean debug;
 
   /** The command's work; returns the exit code (0 on success). Throw {@link CliException} to refuse an input. */

@@ -16,9 +16,10 @@ import org.ntk4j.io.Npy;
 
 /**
  * The output files of one command, written all-or-nothing: each file is first written to a hidden temporary file in
- * the output directory, and only {@link #commit()} moves them to their names (an atomic rename each). A run that fails
- * or is interrupted before the commit leaves no output file and no temporary file behind, and removes the output
- * directory again when it created it. Use with try-with-resources:
+ * the output directory, and only {@link #commit()} moves them to their names (an atomic rename each, after every file
+ * is complete). A run that fails or is interrupted (Ctrl-C: a shutdown hook) before the commit leaves no output file
+ * and no temporary file behind, and removes the output directory again when it created it. If one rename of the commit
+ * fails, the files already renamed are deleted, so the directory never holds a mix of new and old outputs. Use with try-with-resources:
  * <pre>
  *   try (OutputFiles out = OutputFiles.in("--out", dir)) {   // checks the directory can be written, creates nothing
  *     ... compute ...
@@ -30,6 +31,8 @@ import org.ntk4j.io.Npy;
  */
 public final class OutputFiles implements AutoCloseable {
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> PENDING_DIRS = ConcurrentHashMap.newKeySet();
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private static volatile boolean hookInstalled;
 
   private final String option;
@@ -80,7 +83,16 @@ public final class OutputFiles implements AutoCloseable {
     if (name.contains("/") || name.contains(java.io.File.separator)) throw new IllegalArgumentException("plain file name expected: " + name);
     ensureDir();
     installHook();
-    Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
+    Path tmp = null;
+    while (tmp == null) {
+      // not Files.createTempFile: that makes the file owner-only (0600); this one gets the usual umask permissions
+      Path candidate = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + ".tmp");
+      try {
+        tmp = Files.createFile(candidate);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // try another name
+      }
+    }
     PENDING.add(tmp);
     staged.put(name, tmp);
     return tmp;
@@ -91,8 +103,10 @@ public final class OutputFiles implements AutoCloseable {
     List<Path> missing = new ArrayList<>();
     for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) missing.add(0, p);
     for (Path p : missing) {
+      installHook();
       Files.createDirectory(p);
       createdDirs.add(0, p); // deepest first, for removal
+      PENDING_DIRS.add(p);
     }
   }
 
@@ -120,6 +134,7 @@ public final class OutputFiles implements AutoCloseable {
         done.add(target);
       }
       committed = true;
+      PENDING_DIRS.removeAll(createdDirs);
     } catch (IOException | RuntimeException ex) {
       for (Path p : done) Files.deleteIfExists(p);
       throw ex;
@@ -144,6 +159,7 @@ public final class OutputFiles implements AutoCloseable {
       } catch (IOException ignored) {
         // not empty or gone: leave it
       }
+      PENDING_DIRS.remove(d);
     }
     createdDirs.clear();
   }
@@ -158,6 +174,15 @@ public final class OutputFiles implements AutoCloseable {
             Files.deleteIfExists(p);
           } catch (IOException ignored) {
             // best effort on exit
+          }
+        }
+        List<Path> dirs = new ArrayList<>(PENDING_DIRS);
+        dirs.sort((a, b) -> b.getNameCount() - a.getNameCount()); // deepest first
+        for (Path d : dirs) {
+          try {
+            Files.deleteIfExists(d);
+          } catch (IOException ignored) {
+            // not empty: leave it
           }
         }
       }, "ntk-output-cleanup"));

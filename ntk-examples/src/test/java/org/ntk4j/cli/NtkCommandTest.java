@@ -65,6 +65,11 @@ class NtkCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("ntk probe: done" + System.lineSeparator(), r.out());
     assertEquals(List.of("a.npy", "b.npy"), list(out));
+    // the usual permissions (umask), not the owner-only ones of temporary files
+    if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertEquals(Files.getPosixFilePermissions(Files.createFile(out.resolve("plain"))),
+          Files.getPosixFilePermissions(out.resolve("a.npy")));
+    }
   }
 
   @Test
@@ -145,6 +150,10 @@ class NtkCommandTest {
   void oneLineMessages() {
     assertEquals("a b c", Errors.oneLine("a\nb\r\n  c\n"));
     assertEquals("1.5 GiB", Errors.human(3L << 29));
-    assertEquals(12, Errors.report(new CliException("x"), new java.io.PrintWriter(new java.io.StringWriter()), false) * 6);
+    java.io.StringWriter w = new java.io.StringWriter();
+    assertEquals(2, Errors.report(new CliException("two\nlines"), new java.io.PrintWriter(w), false));
+    assertEquals("ntk: error: two lines" + System.lineSeparator(), w.toString());
+    assertEquals(2, Errors.report(new java.util.concurrent.ExecutionException(new IllegalArgumentException("wrapped")),
+        new java.io.PrintWriter(new java.io.StringWriter()), false));
   }
 }
