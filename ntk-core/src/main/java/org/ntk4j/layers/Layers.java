@@ -9,8 +9,11 @@ import org.ntk4j.kernel.KernelState;
 public final class Layers {
   private Layers() {}
 
-  /** Layers applied one after the other. */
-  public static Layer serial(Layer... layers) { return new Serial(List.of(layers)); }
+  /**
+   * Layers applied one after the other; a single layer is returned as itself (its text form has no chain, so this
+   * keeps {@code parse(layer.toString())} equal to the layer).
+   */
+  public static Layer serial(Layer... layers) { return layers.length == 1 ? layers[0] : new Serial(List.of(layers)); }
 
   /** {@code x + branch(x)}: fan out, the branch beside an identity, fan-in sum. */
   public static Layer residual(Layer... branch) { return new Residual(serial(branch)); }

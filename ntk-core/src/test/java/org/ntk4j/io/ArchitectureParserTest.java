@@ -63,6 +63,9 @@ class ArchitectureParserTest {
         Dense.of(1.0 / 3.0, Math.PI),
         Layers.serial(Dense.of(2, 1.3, 0.1), new Relu(), Dense.of(0.7)),
         new Residual(Layers.serial(Dense.of(16, 1.4, Double.NaN), new Relu(), Dense.of(16, 1.0, Double.NaN))),
+        Layers.residual(Dense.of(1.0)),
+        Layers.serial(new Relu()),
+        Layers.residual(Dense.of(3, 1.0, 0.1), new Relu(), Dense.of(3, 1.0, Double.NaN)),
         Layers.serial(Dense.of(1.0), new Residual(Dense.of(1.2)), new Relu(),
             new Residual(Layers.serial(new Residual(Dense.of(3, 2.0, 0.5)), new Relu(), Dense.of(1.0))), Dense.of(1.0)));
     for (Layer l : layers) assertEquals(l, ArchitectureParser.parse(l.toString()), l.toString());
