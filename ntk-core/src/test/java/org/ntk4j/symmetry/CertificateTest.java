@@ -94,7 +94,12 @@ class CertificateTest {
     assertEquals(TIMES.length, c.times().size());
     for (Certificate.AtTime a : c.times()) {
       for (Certificate.Split s : a.splits()) {
-        assertTrue(s.deviation().relative() <= 1e-12, () -> group + " t=" + a.t() + " " + s.name() + ": " + s.deviation());
+        // fast path: exactly equivariant (bitwise-invariant group-averaged kernel; round-off of the final products only).
+        // Explicit augmentation: limited by the conditioning of the |G|n augmented system times round-off, measured
+        // 1e-13 .. 2e-13 at t = inf for these rows; asserted with a margin for other BLAS kernels.
+        double bound = path.equals("AUTO") ? 1e-12 : 1e-11;
+        assertTrue(s.deviation().relative() <= bound, () -> group + " t=" + a.t() + " " + s.name() + ": " + s.deviation());
+        if (path.equals("AUTO")) assertTrue(s.deviation().relative() <= 1e-14, () -> "fast path: " + s.deviation());
       }
       // the predictions are not trivially zero: the relative deviation is meaningful
       assertTrue(a.split("test").deviation().relative() >= 0);
