@@ -27,7 +27,11 @@ class CertificateTest {
   static final String FC = "Dense(W_std=1.5, b_std=0.1) -> Relu -> Dense(W_std=1.5, b_std=0.1) -> Relu -> Dense(W_std=1.5)";
   static final String FC_RES = "Dense(W_std=1, b_std=0.2) -> Residual(Dense(W_std=1.4) -> Relu -> Dense) -> Relu -> Dense(b_std=0.05)";
 
-  /** architecture, input dims (without batch), group, equivariant outputs, singular (fixed points and duplicates), path. */
+  /**
+   * architecture, input dims (without batch), group, equivariant outputs, singular (fixed points and duplicates), path.
+   * CNN rows after the merge, e.g. {@code Arguments.of("Conv(...) -> Relu -> Flatten -> Dense", new int[] {4, 4, 1}, "D4",
+   * false, true, "AUTO")}: equivariant = true needs a group that also acts on flat k-vectors (the points/permutation groups).
+   */
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of(FC, new int[] {2}, "C4", false, false, "AUTO"),
@@ -125,6 +129,22 @@ class CertificateTest {
     for (Certificate.AtTime a : c.times()) {
       assertTrue(a.split("test").deviation().relative() > 0.05, () -> "t=" + a.t() + ": " + a.split("test").deviation());
       assertTrue(a.split("train").deviation().relative() > 0.05, () -> "t=" + a.t() + ": " + a.split("train").deviation());
+    }
+    // a random subset of D4's elements (not a subgroup) on points in ℝ⁴ = two points in the plane
+    Shape s4 = Shape.flat(4);
+    Group d4 = Groups.parse("D4", s4);
+    Inputs x4 = train(s4, false);
+    double[] y4 = new double[x4.n()];
+    for (int i = 0; i < y4.length; i++) y4[i] = x4.get(i, 0) + 0.5 * x4.get(i, 3) * x4.get(i, 3);
+    int[] subset = new java.util.SplittableRandom(17).ints(1, 8).distinct().limit(3).toArray();
+    int[] elements = {0, subset[0], subset[1], subset[2]};
+    AugmentedRegression random = AugmentedRegression.fit(kf, x4, y4, 1, d4, OutputAction.invariant(),
+        new AugmentedRegression.Options().elements(elements));
+    Map<String, Inputs> splits4 = new LinkedHashMap<>();
+    splits4.put("test", gaussian(6, s4, 22, 1));
+    Certificate c4r = Certificate.compute(random, splits4, TIMES, false);
+    for (Certificate.AtTime a : c4r.times()) {
+      assertTrue(a.split("test").deviation().relative() > 0.05, () -> "random subset, t=" + a.t() + ": " + a.split("test").deviation());
     }
     // ... but it is C2-equivariant: certified against the subgroup it was augmented with, up to round-off
     Group c2 = Groups.parse("C2", shape);
