@@ -18,6 +18,13 @@ public interface Group {
   /** False for approximate actions (image rotation by interpolation for C8, C16): not an exact group action on pixels. */
   default boolean isExact() { return true; }
 
+  /**
+   * False when the elements are a sample of a continuous group (sampled SO(2)/SO(3) rotations) or approximate actions
+   * that do not compose (interpolated image rotations): then Σ_g over the elements is no group average and the
+   * group-averaged fast path does not apply.
+   */
+  default boolean isClosed() { return true; }
+
   /** Throws {@link IllegalArgumentException} saying why the group cannot act on inputs of this shape. */
   void checkShape(Shape shape);
 
