@@ -45,11 +45,14 @@ public interface DenseLinalg {
   void symmetricEigenvalues(int n, double[] a, double[] w);
 
   /**
-   * Solves A·X = B for a symmetric positive definite A by Cholesky: a (n×n row-major, upper triangle read) is
-   * overwritten by its factor, b (n×nrhs row-major) by the solution. Returns false, leaving b unspecified, when A is
-   * not numerically positive definite (the factorisation meets a non-positive pivot).
+   * Cholesky factorisation A = UᵀU of a symmetric positive definite n×n row-major matrix (upper triangle read), in place:
+   * a is overwritten by the factor (for {@link #choleskySolve}). Returns false, a unspecified, when A is not
+   * numerically positive definite (a non-positive pivot).
    */
-  boolean choleskySolve(int n, double[] a, double[] b, int nrhs);
+  boolean choleskyFactor(int n, double[] a);
+
+  /** Solves A·X = B with the factor from {@link #choleskyFactor}: b (n×nrhs row-major) is overwritten by X. */
+  void choleskySolve(int n, double[] factor, double[] b, int nrhs);
 
   /** Transposes a square row-major n×n matrix in place (blocked). */
   static void transposeSquare(int n, double[] a) {

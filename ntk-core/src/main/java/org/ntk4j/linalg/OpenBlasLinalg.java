@@ -73,26 +73,30 @@ final class OpenBlasLinalg implements DenseLinalg {
     }
   }
 
-  @Override public boolean choleskySolve(int n, double[] a, double[] b, int nrhs) {
+  @Override public boolean choleskyFactor(int n, double[] a) {
     DenseLinalg.checkSquare(n, a, null);
-    if (b.length != (long) n * nrhs) throw new IllegalArgumentException("right-hand side has " + b.length + " values, expected " + n + "·" + nrhs);
     if (n == 0) return true;
     int before = raiseThreads();
     try {
+      // column-major 'L' on the row-major upper triangle: the row-major view of the factor is U with A = UᵀU
       int info = openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, a, n);
-      if (info > 0) return false;
       if (info < 0) throw new ArithmeticException("LAPACK dpotrf: illegal argument " + (-info));
-      if (nrhs == 0) return true;
-      // b is n × nrhs row-major = nrhs × n column-major: solve on its transpose, column-major n × nrhs
-      double[] bt = nrhs == 1 ? b : transpose(b, n, nrhs);
-      info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, nrhs, a, n, bt, n);
-      if (info != 0) throw new ArithmeticException("LAPACK dpotrs failed (info = " + info + ")");
-      if (bt != b) {
-        for (int i = 0; i < n; i++) for (int j = 0; j < nrhs; j++) b[i * nrhs + j] = bt[j * n + i];
-      }
-      return true;
+      return info == 0;
     } finally {
       restoreThreads(before);
+    }
+  }
+
+  @Override public void choleskySolve(int n, double[] factor, double[] b, int nrhs) {
+    DenseLinalg.checkSquare(n, factor, null);
+    if (b.length != (long) n * nrhs) throw new IllegalArgumentException("right-hand side has " + b.length + " values, expected " + n + "·" + nrhs);
+    if (n == 0 || nrhs == 0) return;
+    // b is n × nrhs row-major; LAPACK wants it column-major: solve on its transpose
+    double[] bt = nrhs == 1 ? b : transpose(b, n, nrhs);
+    int info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, nrhs, factor, n, bt, n);
+    if (info != 0) throw new ArithmeticException("LAPACK dpotrs failed (info = " + info + ")");
+    if (bt != b) {
+      for (int i = 0; i < n; i++) for (int j = 0; j < nrhs; j++) b[i * nrhs + j] = bt[j * n + i];
     }
   }
 

@@ -46,9 +46,8 @@ final class PureJavaLinalg implements DenseLinalg {
     System.arraycopy(s, 0, w, 0, n);
   }
 
-  @Override public boolean choleskySolve(int n, double[] a, double[] b, int nrhs) {
+  @Override public boolean choleskyFactor(int n, double[] a) {
     DenseLinalg.checkSquare(n, a, null);
-    if (b.length != (long) n * nrhs) throw new IllegalArgumentException("right-hand side has " + b.length + " values, expected " + n + "·" + nrhs);
     // upper factor U with A = UᵀU, stored in the upper triangle of a
     for (int j = 0; j < n; j++) {
       double d = a[j * n + j];
@@ -62,6 +61,12 @@ final class PureJavaLinalg implements DenseLinalg {
         a[j * n + i] = s / u;
       }
     }
+    return true;
+  }
+
+  @Override public void choleskySolve(int n, double[] a, double[] b, int nrhs) {
+    DenseLinalg.checkSquare(n, a, null);
+    if (b.length != (long) n * nrhs) throw new IllegalArgumentException("right-hand side has " + b.length + " values, expected " + n + "·" + nrhs);
     for (int c = 0; c < nrhs; c++) {
       for (int i = 0; i < n; i++) { // Uᵀ z = b
         double s = b[i * nrhs + c];
@@ -74,7 +79,6 @@ final class PureJavaLinalg implements DenseLinalg {
         b[i * nrhs + c] = s / a[i * n + i];
       }
     }
-    return true;
   }
 
   /** The symmetric matrix given by the upper triangle of a, as rows. */
