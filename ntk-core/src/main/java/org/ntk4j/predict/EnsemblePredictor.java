@@ -127,6 +127,41 @@ public final class EnsemblePredictor {
   /** Means on the training inputs (the targets are approached as 1 − r(λ) per eigendirection). */
   public double[][] trainMean(SpectralFunction... fs) { return mse.trainMean(fs); }
 
+  /**
+   * Gaussians on the training inputs themselves: mean (I − R)·Y and, when {@code covariance}, the covariance R·Σ·R
+   * (NTK; R = r(Θ)) or Σ·R² (NNGP; R = r(Σ)), as nt. Each time costs two n×n products.
+   */
+  public Gaussian[] trainPredict(boolean covariance, SpectralFunction... fs) {
+    double[][] means = mse.trainMean(fs);
+    Gaussian[] out = new Gaussian[fs.length];
+    double[] v = spectrum.vectorsRef();
+    DenseLinalg la = DenseLinalg.get();
+    for (int ti = 0; ti < fs.length; ti++) {
+      double[] c = null;
+      if (covariance) {
+        double[] r = new double[n];
+        for (int j = 0; j < n; j++) r[j] = fs[ti].residual(spectrum.value(j));
+        double[] b = new double[n * n];
+        if (dynamics == Dynamics.NNGP) {
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) b[i * n + j] = v[i * n + j] * spectrum.value(j) * r[j] * r[j]; // V·diag(λ r²)
+          }
+        } else {
+          if (nngpTrain == null) throw new IllegalArgumentException("training NNGP is needed for NTK covariances but missing");
+          double[] s = vtSigmaV();
+          double[] m = new double[n * n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i * n + j] = r[i] * s[i * n + j] * r[j];
+          la.gemm(n, n, n, 1.0, v, 0, m, 0, false, 0.0, b, 0); // V·diag(r)·VᵀΣV·diag(r)
+        }
+        c = new double[n * n];
+        la.gemm(n, n, n, 1.0, b, 0, v, 0, true, 0.0, c, 0);
+        KernelSpectrum.symmetrize(c, n);
+      }
+      out[ti] = new Gaussian(n, outputs, means[ti], c);
+    }
+    return out;
+  }
+
   /** B = A·diag(f.inverse(λ)) with null directions dropped. */
   private void scaleColumns(double[] a, int m, SpectralFunction f, double[] b) {
     double[] g = new double[n];

@@ -62,6 +62,24 @@ class EnsemblePredictorTest {
   }
 
   @Test
+  void trainingSetCovariancesMatchScipyExpm() {
+    // python3 numpy/scipy, t = 0.7: NTK e^{−aΘ}·Σ·e^{−aΘ}, NNGP Σ·e^{−2aΣ} with a = lr·t/N (nt's train-set formulas)
+    Gaussian ntk = fit(Dynamics.NTK).trainPredict(true, fit(Dynamics.NTK).flow(0.7))[0];
+    Ref.close(new double[] {0.7839240582230297, 0.05651505656083053, 0.22646091069604757, 0.05651505656083054, 0.5017355121285633,
+        -0.041394095184223136, 0.22646091069604762, -0.041394095184223136, 0.799997039620219}, ntk.covariance(), 1e-14, "ntk");
+    Gaussian nngp = fit(Dynamics.NNGP).trainPredict(true, fit(Dynamics.NNGP).flow(0.7))[0];
+    Ref.close(new double[] {1.012862233011158, 0.15372102835275958, 0.3817344127871764, 0.15372102835275958, 0.6311278202239816,
+        -0.02647622409036743, 0.38173441278717646, -0.026476224090367425, 1.0216876410412805}, nngp.covariance(), 1e-14, "nngp");
+    // t = 0: the prior Σ; t = ∞: no variance left on the training inputs
+    for (Dynamics d : Dynamics.values()) {
+      Gaussian[] g = fit(d).trainPredict(true, fit(d).flow(0), fit(d).flow(Double.POSITIVE_INFINITY));
+      Ref.close(block(S, 0, 3, 0, 3), g[0].covariance(), 1e-14, d + " prior");
+      Ref.close(new double[9], g[1].covariance(), 1e-14, d + " converged");
+      Ref.close(Y, g[1].mean(), 1e-14, d + " converged mean");
+    }
+  }
+
+  @Test
   void timeZeroIsThePriorAndInfinityThePosterior() {
     for (Dynamics d : Dynamics.values()) {
       Gaussian[] g = fit(d).predictFlow(test(true), 0, Double.POSITIVE_INFINITY);
