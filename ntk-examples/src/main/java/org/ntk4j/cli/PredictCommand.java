@@ -15,7 +15,6 @@ import org.ntk4j.predict.EnsemblePredictor;
 import org.ntk4j.predict.Gaussian;
 import org.ntk4j.predict.Regularization;
 import org.ntk4j.predict.TestKernels;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,19 +52,13 @@ public class PredictCommand extends NtkCommand {
   @Option(names = "--x-test", required = true, paramLabel = "FILE", description = "Test inputs (.npy), same input shape as --x-train.")
   Path xTest;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Schedule schedule;
+  @Option(names = "--time", paramLabel = "T,T,...",
+      description = "Gradient-flow times, comma-separated, >= 0; 'inf' is the converged limit, e.g. 0.5,1,10,inf.")
+  String times;
 
-  /** Exactly one of the two. */
-  static final class Schedule {
-    @Option(names = "--time", required = true, paramLabel = "T,T,...",
-        description = "Gradient-flow times, comma-separated, >= 0; 'inf' is the converged limit, e.g. 0.5,1,10,inf.")
-    String times;
-
-    @Option(names = "--steps", required = true, paramLabel = "K,K,...",
-        description = "Numbers of gradient-descent steps, comma-separated, >= 0, e.g. 1,2,3,2000.")
-    String steps;
-  }
+  @Option(names = "--steps", paramLabel = "K,K,...",
+      description = "Or: numbers of gradient-descent steps, comma-separated, >= 0, e.g. 1,2,3,2000.")
+  String steps;
 
   @Option(names = "--lr", paramLabel = "LR", defaultValue = "1", description = "Learning rate (> 0; default 1).")
   String lr;
@@ -100,8 +93,13 @@ public class PredictCommand extends NtkCommand {
     model.architecture(); // parse errors first, before reading any file
     double rate = positive("--lr", lr);
     double reg = nonNegative("--diag-reg", diagReg);
-    double[] times = schedule.times != null ? parseTimes(schedule.times) : null;
-    long[] steps = schedule.steps != null ? parseSteps(schedule.steps) : null;
+    if ((this.times == null) == (this.steps == null)) {
+      throw new CliException(this.times == null
+          ? "give the gradient-flow times with --time T,T,... or the numbers of gradient-descent steps with --steps K,K,..."
+          : "--time and --steps exclude each other: give one of them");
+    }
+    double[] times = this.times != null ? parseTimes(this.times) : null;
+    long[] steps = this.steps != null ? parseSteps(this.steps) : null;
     try (OutputFiles files = OutputFiles.in("--out", out)) {
       Problem p = readProblem();
       KernelSet k = kernels(p);

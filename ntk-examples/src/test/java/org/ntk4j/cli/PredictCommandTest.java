@@ -201,8 +201,8 @@ class PredictCommandTest {
     refused(args(x, y, t, "--time", "1,,2"), "--time", "empty value");
     refused(args(x, y, t, "--steps", "1,-2"), "--steps", "must be >= 0", "'-2'");
     refused(args(x, y, t, "--steps", "1.5"), "--steps", "'1.5' is not a whole number");
-    refused(args(x, y, t, "--time", "1", "--steps", "2"), "--time", "--steps", "mutually exclusive");
-    refused(args(x, y, t), "Missing required argument", "--time", "--steps");
+    refused(args(x, y, t, "--time", "1", "--steps", "2"), "--time and --steps exclude each other");
+    refused(args(x, y, t), "give the gradient-flow times with --time", "--steps");
     refused(args(x, y, t, "--time", "1", "--lr", "0"), "--lr must be finite and > 0 but was '0'");
     refused(args(x, y, t, "--time", "1", "--lr", "-1"), "--lr must be finite and > 0 but was '-1'");
     refused(args(x, y, t, "--time", "1", "--lr", "fast"), "--lr: 'fast' is not a number");
