@@ -11,11 +11,73 @@ public interface DenseLinalg {
   void gemm(int m, int n, int k, double alpha, double[] a, int aOff, double[] b, int bOff, boolean transB,
             double beta, double[] c, int cOff);
 
+  /** LAPACK driver of a symmetric eigendecomposition with eigenvectors. */
+  enum EigenMethod {
+    /** dsyevd (divide and conquer), what {@code numpy.linalg.eigh} calls. */
+    DIVIDE_AND_CONQUER,
+    /** dsyevr (multiple relatively robust representations). */
+    MRRR
+  }
+
+  /** The driver {@link #symmetricEigen} and {@link #symmetricEigenRows(int, double[], double[])} use. */
+  EigenMethod DEFAULT_EIGEN_METHOD = EigenMethod.DIVIDE_AND_CONQUER;
+
   /**
    * Symmetric eigendecomposition of the n×n row-major matrix a (overwritten by eigenvectors stored as columns,
-   * i.e. a[i*n + j] = component i of eigenvector j), eigenvalues ascending into w.
+   * i.e. a[i*n + j] = component i of eigenvector j), eigenvalues ascending into w. Only the upper triangle of a is read.
    */
-  void symmetricEigen(int n, double[] a, double[] w);
+  default void symmetricEigen(int n, double[] a, double[] w) {
+    symmetricEigenRows(n, a, w);
+    transposeSquare(n, a);
+  }
+
+  /**
+   * Symmetric eigendecomposition without the final transpose: a is overwritten by the eigenvectors stored as
+   * <em>rows</em> (a[j*n + i] = component i of eigenvector j, i.e. the row-major Vᵀ), eigenvalues ascending into w.
+   * Only the upper triangle of a is read.
+   */
+  default void symmetricEigenRows(int n, double[] a, double[] w) { symmetricEigenRows(n, a, w, DEFAULT_EIGEN_METHOD); }
+
+  /** {@link #symmetricEigenRows(int, double[], double[])} with a chosen LAPACK driver. */
+  void symmetricEigenRows(int n, double[] a, double[] w, EigenMethod method);
+
+  /** Eigenvalues only, ascending into w; a (n×n, upper triangle read) is destroyed. */
+  void symmetricEigenvalues(int n, double[] a, double[] w);
+
+  /**
+   * Cholesky factorisation A = UᵀU of a symmetric positive definite n×n row-major matrix (upper triangle read), in place:
+   * a is overwritten by the factor (for {@link #choleskySolve}). Returns false, a unspecified, when A is not
+   * numerically positive definite (a non-positive pivot).
+   */
+  boolean choleskyFactor(int n, double[] a);
+
+  /** Solves A·X = B with the factor from {@link #choleskyFactor}: b (n×nrhs row-major) is overwritten by X. */
+  void choleskySolve(int n, double[] factor, double[] b, int nrhs);
+
+  /** Transposes a square row-major n×n matrix in place (blocked). */
+  static void transposeSquare(int n, double[] a) {
+    final int bs = 64;
+    for (int ib = 0; ib < n; ib += bs) {
+      int ie = Math.min(n, ib + bs);
+      for (int jb = ib; jb < n; jb += bs) {
+        int je = Math.min(n, jb + bs);
+        for (int i = ib; i < ie; i++) {
+          for (int j = Math.max(jb, i + 1); j < je; j++) {
+            double t = a[i * n + j];
+            a[i * n + j] = a[j * n + i];
+            a[j * n + i] = t;
+          }
+        }
+      }
+    }
+  }
+
+  /** Checks that a holds n×n values (and w, when given, n). */
+  static void checkSquare(int n, double[] a, double[] w) {
+    if (n < 0) throw new IllegalArgumentException("matrix order must be >= 0, got " + n);
+    if (a.length != (long) n * n) throw new IllegalArgumentException("matrix has " + a.length + " values, expected " + n + "·" + n);
+    if (w != null && w.length != n) throw new IllegalArgumentException("eigenvalue array has length " + w.length + ", expected " + n);
+  }
 
   /** Number of threads the library may use inside one call; 1 inside our own parallel tiles. */
   void setThreads(int threads);

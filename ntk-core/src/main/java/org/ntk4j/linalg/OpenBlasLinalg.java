@@ -2,7 +2,14 @@ package org.ntk4j.linalg;
 
 import org.bytedeco.openblas.global.openblas;
 
-/** OpenBLAS through the bytedeco JavaCPP preset: dgemm and LAPACKE dsyevd. */
+/**
+ * OpenBLAS through the bytedeco JavaCPP preset: dgemm and LAPACK (dsyevd/dsyevr, dpotrf/dpotrs).
+ *
+ * <p>LAPACK calls are made in column-major order on our row-major buffers. For a symmetric matrix the two orders hold
+ * the same matrix (row-major 'U' is column-major 'L'), so LAPACKE's row-major path, which transposes the whole n×n
+ * matrix in and out, is avoided. Eigenvalue calls use all cores: the thread count is raised for the call when a caller
+ * (e.g. a kernel computation) left it lower, and restored afterwards.
+ */
 final class OpenBlasLinalg implements DenseLinalg {
   private final String name;
 
@@ -27,9 +34,88 @@ final class OpenBlasLinalg implements DenseLinalg {
     }
   }
 
-  @Override public void symmetricEigen(int n, double[] a, double[] w) {
-    int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);
-    if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed to converge (info = " + info + ")");
+  @Override public void symmetricEigenRows(int n, double[] a, double[] w, EigenMethod method) {
+    DenseLinalg.checkSquare(n, a, w);
+    if (n == 0) return;
+    int before = raiseThreads();
+    try {
+      int info;
+      if (method == EigenMethod.MRRR) {
+        double[] z = new double[n * n];
+        int[] isuppz = new int[2 * n];
+        int[] found = new int[1];
+        // column-major 'L' on the row-major upper triangle: eigenvectors come back as columns of the column-major z,
+        // i.e. as rows of the row-major z
+        info = openblas.LAPACKE_dsyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'A', (byte) 'L', n, a, n,
+            0.0, 0.0, 0, 0, 0.0, found, w, z, n, isuppz);
+        if (info == 0) System.arraycopy(z, 0, a, 0, n * n);
+      } else {
+        info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'L', n, a, n, w);
+      }
+      if (info != 0) {
+        throw new ArithmeticException("LAPACK " + (method == EigenMethod.MRRR ? "dsyevr" : "dsyevd")
+            + " failed (info = " + info + ") on a " + n + " x " + n + " matrix");
+      }
+    } finally {
+      restoreThreads(before);
+    }
+  }
+
+  @Override public void symmetricEigenvalues(int n, double[] a, double[] w) {
+    DenseLinalg.checkSquare(n, a, w);
+    if (n == 0) return;
+    int before = raiseThreads();
+    try {
+      int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'N', (byte) 'L', n, a, n, w);
+      if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed (info = " + info + ") on a " + n + " x " + n + " matrix");
+    } finally {
+      restoreThreads(before);
+    }
+  }
+
+  @Override public boolean choleskyFactor(int n, double[] a) {
+    DenseLinalg.checkSquare(n, a, null);
+    if (n == 0) return true;
+    int before = raiseThreads();
+    try {
+      // column-major 'L' on the row-major upper triangle: the row-major view of the factor is U with A = UᵀU
+      int info = openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, a, n);
+      if (info < 0) throw new ArithmeticException("LAPACK dpotrf: illegal argument " + (-info));
+      return info == 0;
+    } finally {
+      restoreThreads(before);
+    }
+  }
+
+  @Override public void choleskySolve(int n, double[] factor, double[] b, int nrhs) {
+    DenseLinalg.checkSquare(n, factor, null);
+    if (b.length != (long) n * nrhs) throw new IllegalArgumentException("right-hand side has " + b.length + " values, expected " + n + "·" + nrhs);
+    if (n == 0 || nrhs == 0) return;
+    // b is n × nrhs row-major; LAPACK wants it column-major: solve on its transpose
+    double[] bt = nrhs == 1 ? b : transpose(b, n, nrhs);
+    int info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, nrhs, factor, n, bt, n);
+    if (info != 0) throw new ArithmeticException("LAPACK dpotrs failed (info = " + info + ")");
+    if (bt != b) {
+      for (int i = 0; i < n; i++) for (int j = 0; j < nrhs; j++) b[i * nrhs + j] = bt[j * n + i];
+    }
+  }
+
+  private static double[] transpose(double[] b, int rows, int cols) {
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = b[i * cols + j];
+    return t;
+  }
+
+  /** Sets the OpenBLAS thread count to all cores for a LAPACK call; returns the previous count. */
+  private int raiseThreads() {
+    int before = openblas.blas_get_num_threads();
+    int all = Runtime.getRuntime().availableProcessors();
+    if (before < all) openblas.blas_set_num_threads(all);
+    return before;
+  }
+
+  private void restoreThreads(int before) {
+    if (before > 0 && openblas.blas_get_num_threads() != before) openblas.blas_set_num_threads(before);
   }
 
   @Override public void setThreads(int threads) { openblas.blas_set_num_threads(threads); }

@@ -22,6 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         + " conventions, in float64.",
     subcommands = {
         KernelCommand.class,
+        PredictCommand.class,
         CertifyCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},

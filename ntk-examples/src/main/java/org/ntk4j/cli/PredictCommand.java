@@ -1,0 +1,282 @@
+package org.ntk4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ntk4j.Inputs;
+import org.ntk4j.Shape;
+import org.ntk4j.io.NpyArray;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.layers.ArchitectureException;
+import org.ntk4j.predict.Dynamics;
+import org.ntk4j.predict.EnsemblePredictor;
+import org.ntk4j.predict.Gaussian;
+import org.ntk4j.predict.Regularization;
+import org.ntk4j.predict.TestKernels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ntk predict}: closed-form training dynamics of the infinite-width network (neural-tangents'
+ * {@code gradient_descent_mse_ensemble}) on test inputs, written as float64 .npy files.
+ *
+ * <p>Structure, for extensions (e.g. augmentation): {@link #readProblem} reads and checks the files, {@link #kernels}
+ * computes every kernel the prediction needs in one place, {@link #predict} runs the predictor on them.
+ */
+@Command(name = "predict", sortOptions = false,
+    description = {
+        "Mean (and covariance) of an infinite ensemble of infinitely wide networks trained on MSE.",
+        "",
+        "Trains on (x-train, y-train) from the random initialisation with gradient flow for the given times, or with",
+        "gradient descent for the given numbers of steps, at learning rate --lr on 1/2 mean((f - y)^2), with the",
+        "conventions of neural-tangents (exponent -lr t K / N, N = y-train.size). Writes DIR/mean.npy of shape",
+        "(times, n_test, outputs) and with --cov DIR/cov.npy of shape (times, n_test, n_test), float64. Targets of",
+        "shape (n,) count as one output. A singular training kernel (duplicated inputs) gives the pseudo-inverse",
+        "limit, never NaN.",
+        ""},
+    footer = {"", "Example:",
+        "  ntk predict --arch \"Dense(512, W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)\" \\",
+        "    --x-train x.npy --y-train y.npy --x-test t.npy --time 0.5,1,10,inf --cov --out pred"})
+public class PredictCommand extends NtkCommand {
+  @Mixin ArchitectureOptions model;
+
+  @Option(names = "--x-train", required = true, paramLabel = "FILE", description = "Training inputs (.npy), shape (n, ...).")
+  Path xTrain;
+
+  @Option(names = "--y-train", required = true, paramLabel = "FILE", description = "Training targets (.npy), shape (n,) or (n, outputs).")
+  Path yTrain;
+
+  @Option(names = "--x-test", required = true, paramLabel = "FILE", description = "Test inputs (.npy), same input shape as --x-train.")
+  Path xTest;
+
+  @Option(names = "--time", paramLabel = "T,T,...",
+      description = "Gradient-flow times, comma-separated, >= 0; 'inf' is the converged limit, e.g. 0.5,1,10,inf.")
+  String times;
+
+  @Option(names = "--steps", paramLabel = "K,K,...",
+      description = "Or: numbers of gradient-descent steps, comma-separated, >= 0, e.g. 1,2,3,2000.")
+  String steps;
+
+  @Option(names = "--lr", paramLabel = "LR", defaultValue = "1", description = "Learning rate (> 0; default 1).")
+  String lr;
+
+  @Option(names = "--kernel", paramLabel = "ntk|nngp", defaultValue = "ntk",
+      description = "Training dynamics: ntk (default; all layers trained) or nngp (Bayesian: the readout only).")
+  Dynamics dynamics;
+
+  @Option(names = "--diag-reg", paramLabel = "R", defaultValue = "0",
+      description = "Diagonal regularizer, relative to the mean of the training kernel's diagonal (nt's default); default 0.")
+  String diagReg;
+
+  @Option(names = "--diag-reg-absolute", description = "Take --diag-reg in absolute units.")
+  boolean diagRegAbsolute;
+
+  @Option(names = "--cov", description = "Also write the test-test covariance, DIR/cov.npy.")
+  boolean cov;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+  Path out;
+
+  @Mixin ComputeOptions compute;
+
+  /** The checked inputs of one prediction. */
+  protected record Problem(Inputs xTrain, double[] y, int outputs, Inputs xTest) {}
+
+  /** Every kernel a prediction needs: train-train, test-train and (for covariances) test-test. */
+  protected record KernelSet(Kernels trainTrain, Kernels testTrain, Kernels testTest) {}
+
+  @Override protected int run() throws Exception {
+    long t0 = System.nanoTime();
+    model.architecture(); // parse errors first, before reading any file
+    double rate = positive("--lr", lr);
+    double reg = nonNegative("--diag-reg", diagReg);
+    if ((this.times == null) == (this.steps == null)) {
+      throw new CliException(this.times == null
+          ? "give the gradient-flow times with --time T,T,... or the numbers of gradient-descent steps with --steps K,K,..."
+          : "--time and --steps exclude each other: give one of them");
+    }
+    double[] times = this.times != null ? parseTimes(this.times) : null;
+    long[] steps = this.steps != null ? parseSteps(this.steps) : null;
+    try (OutputFiles files = OutputFiles.in("--out", out)) {
+      Problem p = readProblem();
+      KernelSet k = kernels(p);
+      List<String> warnings = new ArrayList<>();
+      Gaussian[] g = predict(p, k, rate, diagRegAbsolute ? Regularization.absolute(reg) : Regularization.relative(reg), times, steps,
+          warnings);
+      for (String w : warnings) err().println("ntk: warning: " + w);
+      int m = p.xTest().n(), o = p.outputs();
+      double[] mean = new double[g.length * m * o];
+      for (int i = 0; i < g.length; i++) System.arraycopy(g[i].mean(), 0, mean, i * m * o, m * o);
+      files.writeNpy("mean.npy", new int[] {g.length, m, o}, mean);
+      if (cov) {
+        double[] c = new double[g.length * m * m];
+        for (int i = 0; i < g.length; i++) System.arraycopy(g[i].covariance(), 0, c, i * m * m, m * m);
+        files.writeNpy("cov.npy", new int[] {g.length, m, m}, c);
+      }
+      files.commit();
+      double secs = (System.nanoTime() - t0) * 1e-9;
+      String when = times != null ? "gradient flow at " + g.length + " time" + (g.length == 1 ? "" : "s")
+          : "gradient descent at " + g.length + " step count" + (g.length == 1 ? "" : "s");
+      summary(String.format(Locale.ROOT, "%s %s on %d test inputs from %d training inputs x %d output%s, lr %s, in %.2f s -> %s%s",
+          dynamics.name(), when, m, p.xTrain().n(), o, o == 1 ? "" : "s", lr.trim(), secs, files.target("mean.npy"),
+          cov ? ", " + files.target("cov.npy") : ""));
+    }
+    return 0;
+  }
+
+  /** Reads the three files and checks that they fit together. */
+  protected Problem readProblem() {
+    Inputs x = readInputs("--x-train", xTrain);
+    NpyArray y = readArray("--y-train", yTrain);
+    int[] ys = y.shape();
+    if (ys.length == 0 || ys.length > 2) {
+      throw new CliException("--y-train " + yTrain + ": has shape " + y.shapeText() + ", expected (n,) or (n, outputs)");
+    }
+    if (ys[0] != x.n()) {
+      throw new CliException("--y-train " + yTrain + " has " + ys[0] + " targets but --x-train " + xTrain + " has " + x.n()
+          + " inputs; they need one target row per training input");
+    }
+    int outputs = ys.length == 1 ? 1 : ys[1];
+    if (outputs == 0) throw new CliException("--y-train " + yTrain + ": has no outputs, shape " + y.shapeText());
+    Inputs t = readInputs("--x-test", xTest);
+    if (!x.shape().equals(t.shape())) {
+      throw new CliException("--x-train " + xTrain + " holds inputs of shape " + x.shape() + " but --x-test " + xTest
+          + " holds inputs of shape " + t.shape() + "; both need the same input shape");
+    }
+    return new Problem(x, y.data(), outputs, t);
+  }
+
+  /** The kernel function, validated against the input shape, with a memory budget for these problem sizes. */
+  protected KernelFunction kernelFunction(Shape shape, int nTrain, int nTest) {
+    KernelFunction kf = model.kernelFunction(compute, null);
+    try {
+      kf.validate(shape);
+    } catch (ArchitectureException e) {
+      throw new CliException("--arch does not fit inputs of shape " + shape + ": " + e.getMessage(), e);
+    }
+    return model.kernelFunction(compute, memoryBudget(nTrain, nTest));
+  }
+
+  /** Every kernel in one place: Σ and Θ on train-train and test-train, Σ on test-test when covariances are asked for. */
+  protected KernelSet kernels(Problem p) {
+    KernelFunction kf = kernelFunction(p.xTrain().shape(), p.xTrain().n(), p.xTest().n());
+    Kernels trainTrain, testTrain, testTest = null;
+    try (ProgressReporter progress = ProgressReporter.open("kernels", "pairs")) {
+      trainTrain = kf.compute(p.xTrain(), p.xTrain(), progress);
+    }
+    try (ProgressReporter progress = ProgressReporter.open("kernels", "pairs")) {
+      testTrain = kf.compute(p.xTest(), p.xTrain(), progress);
+    }
+    if (cov) {
+      try (ProgressReporter progress = ProgressReporter.open("kernels", "pairs")) {
+        testTest = kf.compute(p.xTest(), p.xTest(), progress);
+      }
+    }
+    return new KernelSet(trainTrain, testTrain, testTest);
+  }
+
+  /** The predictor on the kernels: one Gaussian per time or step count. */
+  protected Gaussian[] predict(Problem p, KernelSet k, double rate, Regularization reg, double[] times, long[] steps,
+                               List<String> warnings) {
+    int n = p.xTrain().n(), m = p.xTest().n();
+    EnsemblePredictor ep = EnsemblePredictor.fit(dynamics, k.trainTrain().nngp(), k.trainTrain().ntk(), n, p.y(), p.outputs(),
+        rate, reg, warnings::add);
+    TestKernels test = TestKernels.of(m, k.testTrain().nngp(), k.testTrain().ntk(), k.testTest() == null ? null : k.testTest().nngp());
+    return times != null ? ep.predictFlow(test, times) : ep.predictSteps(test, steps);
+  }
+
+  static double[] parseTimes(String text) {
+    String[] parts = split("--time", text);
+    double[] t = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String s = parts[i].toLowerCase(Locale.ROOT);
+      double v;
+      if (s.equals("inf") || s.equals("infinity") || s.equals("+inf") || s.equals("\u221e")) {
+        v = Double.POSITIVE_INFINITY;
+      } else {
+        try {
+          v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          throw new CliException("--time: '" + parts[i] + "' is not a number (times are comma-separated, e.g. 0.5,1,10,inf)");
+        }
+      }
+      if (!(v >= 0)) throw new CliException("--time: training times must be >= 0 (or inf) but got '" + parts[i] + "'");
+      t[i] = v;
+    }
+    return t;
+  }
+
+  static long[] parseSteps(String text) {
+    String[] parts = split("--steps", text);
+    long[] k = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        k[i] = Long.parseLong(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new CliException("--steps: '" + parts[i] + "' is not a whole number of steps (comma-separated, e.g. 1,2,3,2000)");
+      }
+      if (k[i] < 0) throw new CliException("--steps: numbers of steps must be >= 0 but got '" + parts[i] + "'");
+    }
+    return k;
+  }
+
+  private static String[] split(String option, String text) {
+    String[] parts = text.split(",", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = parts[i].strip();
+      if (parts[i].isEmpty()) throw new CliException(option + ": empty value in '" + text + "'");
+    }
+    return parts;
+  }
+
+  private static double positive(String option, String text) {
+    double v = number(option, text);
+    if (!(v > 0) || Double.isInfinite(v)) throw new CliException(option + " must be finite and > 0 but was '" + text.strip() + "'");
+    return v;
+  }
+
+  private static double nonNegative(String option, String text) {
+    double v = number(option, text);
+    if (!(v >= 0) || Double.isInfinite(v)) throw new CliException(option + " must be finite and >= 0 but was '" + text.strip() + "'");
+    return v;
+  }
+
+  private static double number(String option, String text) {
+    try {
+      return Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new CliException(option + ": '" + text.strip() + "' is not a number");
+    }
+  }
+
+  /**
+   * The working-memory budget for the kernel tiles: --memory, or half the free heap beside the results (train-train,
+   * test-train and test-test Σ and Θ, the eigenvectors and the covariance work arrays); refused early when those
+   * cannot fit.
+   */
+  private long memoryBudget(int n, int m) {
+    Runtime rt = Runtime.getRuntime();
+    long results = 8L * (2L * n * n + 2L * m * n + (cov ? 2L * m * m : 0) // kernels
+        + 2L * n * n                                                   // regularized copy → eigenvectors, Vᵀ·Σ·V
+        + (cov ? 4L * m * n : 0));                                    // test-train kernels in the eigenbasis
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    Long asked = compute.memory();
+    if (results > free) {
+      throw new CliException(String.format(Locale.ROOT,
+          "the kernels and the eigendecomposition of %d training and %d test inputs need about %s but the Java heap has"
+              + " only %s free (max %s); give Java more heap, e.g. java -Xmx%dg -jar ntk.jar ...",
+          n, m, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), (long) Math.ceil(results * 1.5 / (1L << 30)) + 1));
+    }
+    if (asked != null) {
+      if (asked > free - results) {
+        throw new CliException(String.format(Locale.ROOT, "--memory %s does not fit in the Java heap beside the kernels (%s): %s free (max %s)",
+            Errors.human(asked), Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory())));
+      }
+      return asked;
+    }
+    return Math.max(1, Math.min(rt.maxMemory() / 2, (free - results) / 2));
+  }
+}
