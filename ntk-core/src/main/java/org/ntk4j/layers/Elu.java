@@ -3,8 +3,8 @@ package org.ntk4j.layers;
 import java.util.Objects;
 
 /**
- * {@code Elu(alpha=1, order=32)}: φ(x) = x for x > 0, alpha·(eˣ − 1) otherwise; φ'(0) = alpha (JAX's elu). φ' jumps
- * at 0 unless alpha = 1, so the kernels use the kink-aware polar quadrature of {@link NumericalNonlinearity}.
+ * {@code Elu(alpha=1, order=48)}: φ(x) = x for x > 0, alpha·(eˣ − 1) otherwise; φ'(0) = alpha (JAX's elu). φ' jumps
+ * at 0 unless alpha = 1; the polar quadrature of {@link NumericalNonlinearity} splits the integration there.
  */
 public final class Elu extends NumericalNonlinearity {
   private final double alpha;
@@ -14,7 +14,7 @@ public final class Elu extends NumericalNonlinearity {
   public Elu(double alpha) { this(alpha, DEFAULT_ORDER); }
 
   public Elu(double alpha, int order) {
-    super(order, true);
+    super(order);
     this.alpha = Num.finite("Elu", "alpha", alpha);
   }
 
@@ -23,6 +23,8 @@ public final class Elu extends NumericalNonlinearity {
   @Override public double phi(double x) { return x > 0 ? x : alpha * Math.expm1(x); }
 
   @Override public double dphi(double x) { return x > 0 ? 1.0 : alpha * Math.exp(x); }
+
+  @Override protected double dphi(double x, double phiX) { return x > 0 ? 1.0 : phiX + alpha; }
 
   @Override public boolean equals(Object o) {
     return o instanceof Elu e && Double.compare(e.alpha, alpha) == 0 && e.order() == order();

@@ -30,24 +30,24 @@ public final class Nonlinearities {
 
   /**
    * Any φ by quadrature (neural-tangents' {@code ElementwiseNumerical}). {@code phi} and {@code dphi} must be pure and
-   * thread-safe; {@code dphi} is φ' (its value at a kink is the finite twin's convention and enters the kernel only for
-   * zero-variance inputs). {@code kinkAtZero}: φ or φ' is not smooth at 0 (ReLU-like, steps) — selects the polar
-   * quadrature that converges exponentially for such φ; kinks elsewhere are not supported (they converge slowly).
+   * thread-safe; {@code dphi} is φ' (its value at a kink is the finite twin's convention and enters the kernel only
+   * for zero-variance inputs). {@link NumericalNonlinearity.Scheme#POLAR} converges exponentially also for φ with a
+   * kink or jump at 0 (not elsewhere); {@link NumericalNonlinearity.Scheme#HERMITE} is neural-tangents' rule.
    * The layer prints as {@code name} but has no text form that parses back; equality is identity.
    *
    * @param order nodes per dimension (default {@link NumericalNonlinearity#DEFAULT_ORDER}); cost order² per pair
    */
-  public static Nonlinearity custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi, boolean kinkAtZero,
-                                    int order) {
+  public static Nonlinearity custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi,
+                                    NumericalNonlinearity.Scheme scheme, int order) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(phi, "phi");
     Objects.requireNonNull(dphi, "dphi");
-    return new Custom(name, phi, dphi, kinkAtZero, order);
+    return new Custom(name, phi, dphi, scheme, order);
   }
 
-  /** {@link #custom(String, DoubleUnaryOperator, DoubleUnaryOperator, boolean, int)} with the default order. */
-  public static Nonlinearity custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi, boolean kinkAtZero) {
-    return custom(name, phi, dphi, kinkAtZero, NumericalNonlinearity.DEFAULT_ORDER);
+  /** A custom φ with the polar scheme at the default order. */
+  public static Nonlinearity custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi) {
+    return custom(name, phi, dphi, NumericalNonlinearity.Scheme.POLAR, NumericalNonlinearity.DEFAULT_ORDER);
   }
 
   private static final class Custom extends NumericalNonlinearity {
@@ -55,8 +55,8 @@ public final class Nonlinearities {
     private final DoubleUnaryOperator phi;
     private final DoubleUnaryOperator dphi;
 
-    Custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi, boolean kink, int order) {
-      super(order, kink);
+    Custom(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi, NumericalNonlinearity.Scheme scheme, int order) {
+      super(order, scheme);
       this.name = name;
       this.phi = phi;
       this.dphi = dphi;

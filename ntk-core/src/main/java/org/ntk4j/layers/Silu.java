@@ -1,10 +1,10 @@
 package org.ntk4j.layers;
 
-/** {@code Silu(order=32)} (swish): φ(x) = x·σ(x), φ' = σ(x)(1 + x(1 − σ(x))); kernels by Gauss–Hermite quadrature. */
+/** {@code Silu(order=48)} (swish): φ(x) = x·σ(x), φ' = σ(x)(1 + x(1 − σ(x))); kernels by quadrature ({@link NumericalNonlinearity}). */
 public final class Silu extends NumericalNonlinearity {
   public Silu() { this(DEFAULT_ORDER); }
 
-  public Silu(int order) { super(order, false); }
+  public Silu(int order) { super(order); }
 
   /** The logistic sigmoid, without overflow. */
   static double sigmoid(double x) {

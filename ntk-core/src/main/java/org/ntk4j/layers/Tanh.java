@@ -1,10 +1,10 @@
 package org.ntk4j.layers;
 
-/** {@code Tanh(order=32)}: φ = tanh, kernels by Gauss–Hermite quadrature ({@link NumericalNonlinearity}). */
+/** {@code Tanh(order=48)}: φ = tanh, kernels by quadrature ({@link NumericalNonlinearity}). */
 public final class Tanh extends NumericalNonlinearity {
   public Tanh() { this(DEFAULT_ORDER); }
 
-  public Tanh(int order) { super(order, false); }
+  public Tanh(int order) { super(order); }
 
   @Override public double phi(double x) { return Math.tanh(x); }
 
@@ -12,6 +12,14 @@ public final class Tanh extends NumericalNonlinearity {
     double t = Math.tanh(x);
     return 1 - t * t;
   }
+
+  @Override protected double quadraturePhi(double x) {
+    double e = Math.exp(-2 * Math.abs(x));
+    double t = (1 - e) / (1 + e);
+    return x < 0 ? -t : t;
+  }
+
+  @Override protected double dphi(double x, double phiX) { return 1 - phiX * phiX; }
 
   @Override public boolean equals(Object o) { return o instanceof Tanh t && t.order() == order(); }
 
