@@ -9,7 +9,7 @@ import org.ntk4j.util.GaussQuadrature;
  * <p><b>{@link Scheme#POLAR} (default)</b>: in polar coordinates of the whitened Gaussian, u = r√q11·cos ψ and
  * v = r√q22·cos(ψ − θ) with θ = angle(u, v). The lines u = 0 and v = 0 cut the circle into four sectors
  * [π/2, π/2 + θ], [π/2 + θ, 3π/2], [3π/2, 3π/2 + θ], [3π/2 + θ, 5π/2]; each gets Gauss–Legendre in ψ and a Gauss rule
- * for the weight r·e^{−r²/2} in r, {@code order/2} nodes each, so the cost is order² evaluations per pair. On every
+ * for the weight r·e^{−r²/2} in r, ⌈order/2⌉ nodes each, so the cost is order² evaluations per pair. On every
  * sector φ(u)φ(v) is smooth when φ is smooth on each side of 0, so φ with a kink or jump at 0 (ReLU, ELU, steps)
  * converges exponentially, not algebraically as under Gauss–Hermite; exact correlation (θ = 0 or π) leaves two sectors
  * empty and zero variances make one factor constant, without special cases. It also converges faster than
@@ -49,7 +49,7 @@ public abstract class NumericalNonlinearity extends Nonlinearity {
     this.order = order;
     this.scheme = java.util.Objects.requireNonNull(scheme, "scheme");
     if (scheme == Scheme.POLAR) {
-      int m = order / 2;
+      int m = (order + 1) / 2;
       GaussQuadrature.Rule leg = GaussQuadrature.legendre(m);
       GaussQuadrature.Rule rad = GaussQuadrature.radial(m);
       x = leg.nodes;

@@ -55,7 +55,7 @@ final class PolynomialKernel {
         r1 = r1 * q11 + al[a];
         r2 = r2 * q22 + al[a];
       }
-      sum += mFactorial[m] * pow * r1 * r2;
+      sum += mFactorial[m] * pow * (r1 * r2); // r1·r2 first: bitwise symmetric in the two inputs
       pow *= q12;
     }
     return sum;

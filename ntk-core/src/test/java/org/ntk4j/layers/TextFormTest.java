@@ -34,6 +34,22 @@ class TextFormTest {
   }
 
   @Test
+  void chainsRoundTrip() {
+    for (String text : new String[] {"Dense(512, W_std=1.4142, b_std=0.05) -> Erf -> Dense(W_std=1.4142)",
+        "Dense -> LeakyRelu(0.1) -> Dense -> ABRelu(-0.5, 1) -> Dense",
+        "Dense -> Erf(a=2, b=0.5, c=0.1) -> Dense -> Abs -> Dense -> Identity -> Dense",
+        "Dense -> Gelu -> Dense -> Sin(a=1, b=2, c=0.5) -> Dense -> Cos -> Dense -> Sign -> Dense",
+        "Dense -> Rbf(0.5) -> Dense -> Monomial(2) -> Dense -> RectifiedMonomial(3) -> Dense -> Polynomial(0, 1, 0.5) -> Dense",
+        "Dense -> SigmoidLike -> Dense -> Tanh -> Dense -> Softplus -> Dense -> Silu -> Dense -> Elu -> Dense",
+        "Dense(8) -> Elu(0.5) -> Residual(Dense(8) -> Tanh(order=16)) -> Dense"}) {
+      Layer a = ArchitectureParser.parse(text);
+      Layer b = ArchitectureParser.parse(a.toString());
+      assertEquals(a, b, text);
+      assertEquals(a.toString(), b.toString());
+    }
+  }
+
+  @Test
   void printsCanonicalForms() {
     assertEquals("LeakyRelu(0.1)", ArchitectureParser.parse("leakyrelu(alpha=0.1)").toString());
     assertEquals("ABRelu(-0.5, 1)", ArchitectureParser.parse("ABRELU(-0.5, 1.0)").toString());
