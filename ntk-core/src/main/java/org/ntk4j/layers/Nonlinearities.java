@@ -23,6 +23,14 @@ public final class Nonlinearities {
   public static Nonlinearity monomial(int degree) { return new Monomial(degree); }
   public static Nonlinearity rectifiedMonomial(int degree) { return new RectifiedMonomial(degree); }
   public static Nonlinearity polynomial(double... coefficients) { return new Polynomial(coefficients); }
+  public static Nonlinearity sin() { return new Sin(); }
+  public static Nonlinearity cos() { return new Cos(); }
+  public static Nonlinearity rbf() { return new Rbf(); }
+  public static Nonlinearity tanh() { return new Tanh(); }
+  public static Nonlinearity softplus() { return new Softplus(); }
+  public static Nonlinearity silu() { return new Silu(); }
+  public static Nonlinearity elu() { return new Elu(); }
+  public static Nonlinearity elu(double alpha) { return new Elu(alpha); }
   public static Nonlinearity tanh(int order) { return new Tanh(order); }
   public static Nonlinearity softplus(int order) { return new Softplus(order); }
   public static Nonlinearity silu(int order) { return new Silu(order); }

@@ -56,7 +56,7 @@ class IdentitiesTest {
   void quadratureMatchesClosedFormsWithinOneInAMillion() {
     int order = NumericalNonlinearity.DEFAULT_ORDER;
     for (Nonlinearity exact : new Nonlinearity[] {new Relu(), new Erf(), new Erf(2, 0.5, 0.1), new Sin(), new Sin(1, 1.5, 0.5),
-        new LeakyRelu(0.2), new Abs(), new Gelu(), new RectifiedMonomial(2)}) {
+        new LeakyRelu(0.2), new Abs(), new Gelu(), new RectifiedMonomial(2), new RectifiedMonomial(0), new Sign()}) {
       Nonlinearity q = Nonlinearities.custom("quad " + exact, exact::phi, exact::dphi, NumericalNonlinearity.Scheme.POLAR, order);
       sameKernels(exact, q, 1e-6);
     }
