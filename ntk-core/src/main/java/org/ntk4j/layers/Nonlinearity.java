@@ -5,6 +5,7 @@ import org.ntk4j.Shape;
 import org.ntk4j.finite.FiniteLayer;
 import org.ntk4j.kernel.KernelContext;
 import org.ntk4j.kernel.KernelState;
+import org.ntk4j.util.Angles;
 
 /**
  * An elementwise nonlinearity φ. Kernel rule, per pair of positions with variances q11, q22 and covariance q12 of the
@@ -79,9 +80,23 @@ public abstract class Nonlinearity implements Layer {
     };
   }
 
-  /** Angle between u and v for the arc-cosine kernels, robust at exact correlation: atan2(√(q11 q22 − q12²), q12). */
+  static final double HALF_PI = 0.5 * Math.PI;
+
+  /**
+   * Angle θ ∈ [0, π] between u and v for the arc-cosine kernels, robust at exact correlation:
+   * atan2(√(q11 q22 − q12²), q12) with the square-root argument clamped at 0 (an input paired with itself gives θ = 0
+   * exactly). When q12 == 0 the angle is π/2, also for a zero-variance side (neural-tangents' {@code fill_zero = π/2}):
+   * this is the value that keeps the kernels consistent with the symmetric derivative φ'(0) = (φ'(0−) + φ'(0+))/2.
+   */
   protected static double angle(double q11, double q22, double q12) {
     double d = q11 * q22 - q12 * q12;
-    return Math.atan2(d > 0 ? Math.sqrt(d) : 0.0, q12);
+    return angleOf(d > 0 ? Math.sqrt(d) : 0.0, q12);
   }
+
+  /** θ from {@code sin = √(q11 q22 − q12²) ≥ 0} and {@code cos = q12}; π/2 when cos == 0. */
+  static double angleOf(double sin, double cos) {
+    return cos == 0 ? HALF_PI : Angles.angle(sin, cos);
+  }
+
+  @Override public int hashCode() { return toString().hashCode(); }
 }
