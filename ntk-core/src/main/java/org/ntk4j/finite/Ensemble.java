@@ -53,10 +53,15 @@ public final class Ensemble {
       List<Future<double[][][]>> fs = new ArrayList<>();
       for (int i = 0; i < members; i++) {
         long s = seeds[i];
+        int index = i;
         fs.add(pool.submit(() -> {
           SplittableRandom r = new SplittableRandom(s);
           double[] params = net.initialize(r.nextLong());
-          return trainer.train(params, eval, new SplittableRandom(r.nextLong()), onStep);
+          try {
+            return trainer.train(params, eval, new SplittableRandom(r.nextLong()), onStep);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ensemble member " + index + ": " + e.getMessage(), e);
+          }
         }));
       }
       for (int i = 0; i < members; i++) pred[i] = fs.get(i).get();

@@ -114,6 +114,13 @@ public final class EnsembleComparison {
     }
     Kernels ktt = kf.compute(xa);
     MsePredictor pred = MsePredictor.fit(ktt.ntk(), xa.n(), ya, k, cfg.lr(), 0.0);
+    double[] ev = pred.eigenvalues();
+    double stab = cfg.lr() * ev[ev.length - 1] / ((double) xa.n() * k);
+    if (cfg.sgdBatch() == 0 && aug.mode() != Augmentation.Mode.RANDOM && stab >= 2) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "learning rate %s is too large: "
+          + "lr·λ_max(Θ)/N = %.4g >= 2, so gradient descent diverges even at infinite width; use lr < %.4g",
+          cfg.lr(), stab, 2 * cfg.lr() / stab));
+    }
     List<Inputs> eval = new ArrayList<>();
     eval.add(spec.xTest());
     if (group != null) {
@@ -160,8 +167,12 @@ public final class EnsembleComparison {
       if (net.outputs() != k) {
         throw new ArchitectureException("the readout of " + arch + " has " + net.outputs() + " outputs but the targets have " + k);
       }
-      Ensemble.Result res = Ensemble.train(net, spec.xTrain(), spec.yTrain(), cfg, eval, spec.members(), spec.seed(),
-          spec.threads(), onStep);
+      Ensemble.Result res;
+      try {
+        res = Ensemble.train(net, spec.xTrain(), spec.yTrain(), cfg, eval, spec.members(), spec.seed(), spec.threads(), onStep);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("width " + spec.widths()[wi] + ", " + e.getMessage(), e);
+      }
       for (int r = 0; r < nr; r++) {
         mean[wi][r] = res.mean(r, 0, spec.members());
         var[wi][r] = res.variance(r, 0, spec.members());

@@ -154,7 +154,17 @@ public final class Trainer {
         FiniteLayer.Forward f = net.root().forward(params, 0, xc, cn);
         double[] fo = f.output();
         double[] dy = new double[cn * k];
-        for (int i = 0; i < cn * k; i++) dy[i] = (fo[i] - yc[yOff + i]) * invN;
+        double check = 0;
+        for (int i = 0; i < cn * k; i++) {
+          double e = fo[i] - yc[yOff + i];
+          check += e * e;
+          dy[i] = e * invN;
+        }
+        if (!Double.isFinite(check)) {
+          throw new IllegalArgumentException("training diverged at step " + step + " (the outputs overflowed to "
+              + "non-finite values); lower the learning rate " + lr + " (full-batch gradient descent is stable only for"
+              + " lr < 2N/λ_max(Θ), N = batch·outputs)");
+        }
         net.root().backward(params, 0, f, dy, cn, grad);
       }
       for (int i = 0; i < params.length; i++) params[i] -= lr * grad[i];

@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpWidth = 110,
     description = "Analytic infinite-width kernels (NNGP and NTK) of neural networks, following neural-tangents"
         + " conventions, in float64.",
-    subcommands = {KernelCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KernelCommand.class, EnsembleCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'ntk help COMMAND' or 'ntk COMMAND --help' for a command's options."})
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
