@@ -147,17 +147,22 @@ class EnsembleTest {
 
   @Tag("heavy")
   @Test
-  void heavyNeuralTangentsSizedCheck() {
-    // closer to neural-tangents' own test: 1024 networks of width 128 (Relu), 1000 steps, tolerance 0.08 on the mean
+  void heavyNeuralTangentsSizedChecks() {
+    // neural-tangents' own sizes (Relu instead of Erf): 1024 networks of width 128 trained 1000 steps, tolerance 0.08
     Inputs x = gaussian(8, 4, 41), xt = gaussian(6, 4, 42);
     double[] y = TrainingTest.targets(8, 1, 43);
-    EnsembleComparison.Report r = EnsembleComparison.run(spec(ARCH, new int[] {128, 4096}, 1024,
-        Training.fullBatch(0.5, 0, 5, 1000), null, null, x, y, 1, xt, Runtime.getRuntime().availableProcessors()), null);
-    int last = r.ensembleSizes().length - 1;
+    int threads = Runtime.getRuntime().availableProcessors();
+    EnsembleComparison.Report r = EnsembleComparison.run(spec(ARCH, new int[] {128}, 1024,
+        Training.fullBatch(0.5, 0, 1000), null, null, x, y, 1, xt, threads), null);
     for (int i = 0; i < 6; i++) {
-      assertEquals(r.analyticSteps()[2][i], r.ensembleMean()[0][2][i], 0.08, "width 128, 1000 steps, input " + i);
-      assertEquals(r.analyticSteps()[2][i], r.ensembleMean()[1][2][i], 0.08, "width 4096, 1000 steps, input " + i);
+      assertEquals(r.analyticSteps()[1][i], r.ensembleMean()[0][1][i], 0.08, "width 128, 1000 steps, input " + i);
     }
-    assertTrue(r.distSteps()[1][2][last] < 0.04);
+    // and width 4096 for a few steps: within Monte Carlo error plus 0.01
+    EnsembleComparison.Report w = EnsembleComparison.run(spec(ARCH, new int[] {4096}, 256,
+        Training.fullBatch(0.5, 5), null, null, x, y, 1, xt, threads), null);
+    for (int i = 0; i < 6; i++) {
+      double se = Math.sqrt(w.ensembleVariance()[0][0][i] / 256);
+      assertEquals(w.analyticSteps()[0][i], w.ensembleMean()[0][0][i], 4.5 * se + 0.01, "width 4096, 5 steps, input " + i);
+    }
   }
 }

@@ -102,7 +102,12 @@ public final class EnsembleCommand extends NtkCommand {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
   Path out;
 
-  @Mixin ComputeOptions compute;
+  @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
+      description = "Worker threads, one ensemble member each at a time (default: all available cores). Results do not"
+          + " depend on it.")
+  Integer threads;
+
+  private int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
 
   @Override protected int run() throws Exception {
     long t0 = System.nanoTime();
@@ -166,7 +171,7 @@ public final class EnsembleCommand extends NtkCommand {
       }
       Training training = new Training(lr, recorded, sgdBatch == null ? 0 : sgdBatch, aug);
       EnsembleComparison.Spec spec = new EnsembleComparison.Spec(arch, x, y, k, xt, widths, members, training, measured,
-          measured == null ? null : inv, seed, compute.threads(), ntkInputs, Math.min(members, 4));
+          measured == null ? null : inv, seed, threads(), ntkInputs, Math.min(members, 4));
       EnsembleComparison.Report r;
       try (ProgressReporter progress = ProgressReporter.open("ensemble", "steps")) {
         progress.start(EnsembleComparison.totalSteps(spec));
@@ -184,7 +189,7 @@ public final class EnsembleCommand extends NtkCommand {
       int lw = nw - 1, last = ns - 1, lm = r.ensembleSizes().length - 1;
       summary(String.format(Locale.ROOT, "%d members x %d widths, %d steps, augmentation %s, in %.2f s on %d threads;"
               + " width %d, %d steps: rms(ensemble mean - mu_t) = %.4g -> %s", members, nw, training.totalSteps(), aug,
-          secs, compute.threads(), widths[lw], recorded[last], r.distFlow()[lw][last][lm], files.dir()));
+          secs, threads(), widths[lw], recorded[last], r.distFlow()[lw][last][lm], files.dir()));
     }
     return 0;
   }
