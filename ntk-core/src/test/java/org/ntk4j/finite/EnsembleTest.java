@@ -148,14 +148,19 @@ class EnsembleTest {
   @Tag("heavy")
   @Test
   void heavyNeuralTangentsSizedChecks() {
-    // neural-tangents' own sizes (Relu instead of Erf): 1024 networks of width 128 trained 1000 steps, tolerance 0.08
-    Inputs x = gaussian(8, 4, 41), xt = gaussian(6, 4, 42);
-    double[] y = TrainingTest.targets(8, 1, 43);
+    // neural-tangents' own sizes (Relu instead of Erf): 1024 networks of width 128 trained 1000 steps, tolerance 0.08.
+    // A well-conditioned training kernel (4 inputs in 8 dimensions, λ_min ≈ 1.2): with a nearly singular one (8 inputs in
+    // 4 dimensions, λ_min ≈ 0.07) the finite-width ensemble is still 0.2–0.4 RMS away after 1000 steps at widths
+    // 128–2048, since the O(1/√width) fluctuations of the empirical NTK exceed λ_min.
+    Inputs x = gaussian(4, 8, 41), xt = gaussian(6, 8, 42);
+    double[] y = TrainingTest.targets(4, 1, 43);
     int threads = Runtime.getRuntime().availableProcessors();
     EnsembleComparison.Report r = EnsembleComparison.run(spec(ARCH, new int[] {128}, 1024,
         Training.fullBatch(0.5, 0, 1000), null, null, x, y, 1, xt, threads), null);
+    assertTrue(r.distSteps()[0][1][r.ensembleSizes().length - 1] < 0.08, "RMS " + r.distSteps()[0][1][r.ensembleSizes().length - 1]);
     for (int i = 0; i < 6; i++) {
-      assertEquals(r.analyticSteps()[1][i], r.ensembleMean()[0][1][i], 0.08, "width 128, 1000 steps, input " + i);
+      double se = Math.sqrt(r.ensembleVariance()[0][1][i] / 1024);
+      assertEquals(r.analyticSteps()[1][i], r.ensembleMean()[0][1][i], 4.5 * se + 0.02, "width 128, 1000 steps, input " + i);
     }
     // and width 4096 for a few steps: within Monte Carlo error plus 0.01
     EnsembleComparison.Report w = EnsembleComparison.run(spec(ARCH, new int[] {4096}, 256,
