@@ -307,7 +307,7 @@ class KernelCommandTest {
     Cli.Result v = Cli.run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("ntk "), v.out());
-    Cli.run().refused("no command given (commands: kernel)");
+    Cli.run().refused("no command given (commands: kernel"); // more commands follow as they are added
     Cli.run("kernal").refused("kernal", "did you mean kernel?");
   }
 }
