@@ -61,7 +61,7 @@ class EnsembleTest {
     Inputs x = gaussian(8, 4, 11), xt = gaussian(6, 4, 12);
     double[] y = TrainingTest.targets(8, 1, 13);
     EnsembleComparison.Spec s = new EnsembleComparison.Spec(DEEP, x, y, 1, xt, new int[] {8, 64, 512}, 64,
-        Training.fullBatch(1.0, 0, 20), null, null, 5, 2, 6, 8);
+        Training.fullBatch(0.5, 0, 40), null, null, 5, 2, 6, 8);
     EnsembleComparison.Report r = EnsembleComparison.run(s, null);
     assertArrayEquals(new int[] {1, 2, 4, 8, 16, 32, 64}, r.ensembleSizes());
     double[][][] d = r.distFlow();
@@ -87,7 +87,7 @@ class EnsembleTest {
     double[] y = TrainingTest.targets(6, 1, 23);
     Group z2 = TestGroups.signFlip();
     OutputAction inv = OutputAction.invariant();
-    Training t = Training.fullBatch(1.0, 0, 40);
+    Training t = Training.fullBatch(0.5, 0, 80);
     int[] widths = {16, 512};
     EnsembleComparison.Report none = EnsembleComparison.run(spec(ARCH, widths, 128, t, z2, inv, x, y, 1, xt, 2), null);
     EnsembleComparison.Report full = EnsembleComparison.run(spec(ARCH, widths, 128,
