@@ -124,7 +124,6 @@ public final class Trainer {
         }
       }
       double invN = 1.0 / ((double) batch * k);
-      Arrays.fill(grad, 0.0);
       for (int c0 = 0; c0 < batch; c0 += CHUNK) {
         int cn = Math.min(CHUNK, batch - c0);
         double[] xc;
@@ -167,7 +166,10 @@ public final class Trainer {
         }
         net.root().backward(params, 0, f, dy, cn, grad);
       }
-      for (int i = 0; i < params.length; i++) params[i] -= lr * grad[i];
+      for (int i = 0; i < params.length; i++) { // update and clear for the next step in one pass
+        params[i] -= lr * grad[i];
+        grad[i] = 0.0;
+      }
       if (onStep != null) onStep.accept(1);
     }
     return out;

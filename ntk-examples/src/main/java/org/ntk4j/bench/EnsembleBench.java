@@ -32,7 +32,8 @@ public final class EnsembleBench {
     int width = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-    run(width, 3, 784, 256, threads, steps, threads);
+    int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+    run(width, 3, 784, batch, threads, steps, threads);
   }
 
   /** Prints the rates; returns achieved / dgemm rate. */
