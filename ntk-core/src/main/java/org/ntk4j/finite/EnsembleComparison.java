@@ -90,14 +90,24 @@ public final class EnsembleComparison {
     return spec.training().totalSteps() * spec.members() * spec.widths().length;
   }
 
+  /** With the analytic kernels of the architecture computed with neural-tangents' defaults. */
   public static Report run(Spec spec, LongConsumer onStep) {
+    return run(spec, KernelFunction.of(spec.architecture()).parameterization(Parameterization.NTK)
+        .threads(spec.threads()).build(), onStep);
+  }
+
+  /**
+   * @param kf the analytic kernel function (the spec's architecture, NTK parameterisation; spatial mode, summation,
+   *     threads and memory as the caller chooses)
+   */
+  public static Report run(Spec spec, KernelFunction kf, LongConsumer onStep) {
+    if (!kf.architecture().equals(spec.architecture()) || kf.parameterization() != Parameterization.NTK) {
+      throw new IllegalArgumentException("the kernel function must be of the spec's architecture in the NTK parameterization");
+    }
     Training cfg = spec.training();
     int k = spec.outputs();
     Group group = spec.group();
     OutputAction rho = spec.rho();
-    // analytic side
-    KernelFunction kf = KernelFunction.of(spec.architecture()).parameterization(Parameterization.NTK)
-        .threads(spec.threads()).build();
     Inputs xa = spec.xTrain();
     double[] ya = spec.yTrain();
     Augmentation aug = cfg.augmentation();

@@ -137,6 +137,22 @@ class EnsembleTest {
   }
 
   @Test
+  void meanVarianceAndOspByHand() {
+    // 3 members, one record, one batch of 2 inputs × 1 output: values 1, 2, 4 and 0, 0, 3
+    double[][][][] p = {{{{1, 0}}}, {{{2, 0}}}, {{{4, 3}}}};
+    Ensemble.Result r = new Ensemble.Result(new long[] {0}, new int[] {2}, 1, p);
+    assertArrayEquals(new double[] {7.0 / 3, 1}, r.mean(0, 0, 3), 1e-15);
+    assertArrayEquals(new double[] {1.5, 0}, r.mean(0, 0, 2), 1e-15);
+    // unbiased: Σ(v − 7/3)² / 2 = (16/9 + 1/9 + 25/9) / 2 = 7/3; (1 + 1 + 4) / 2 = 3
+    assertArrayEquals(new double[] {7.0 / 3, 3}, r.variance(0, 0, 3), 1e-15);
+    assertArrayEquals(new double[] {0, 0}, r.variance(0, 0, 1), 0.0);
+    // OSP over a group of order 4 with 3 outputs, 2 inputs: input 0 keeps its argmax under 3 of 4 elements, input 1 under 4
+    double[][] fg = {
+        {1, 5, 2, 9, 0, 0}, {0, 6, 1, 8, 1, 1}, {7, 1, 1, 9, 1, 2}, {0, 1, 0, 5, 4, 3}};
+    assertEquals((0.75 + 1.0) / 2, EnsembleComparison.osp(fg, 2, 4, 3), 1e-15);
+  }
+
+  @Test
   void logLogSlopeIsTheLeastSquaresFit() {
     // y = 3·x^(-1/2) exactly, and a point with y = 0 that must be skipped
     assertEquals(-0.5, EnsembleComparison.logLogSlope(new double[] {1, 4, 16, 64}, new double[] {3, 1.5, 0.75, 0}), 1e-14);

@@ -14,6 +14,7 @@ import org.ntk4j.finite.EnsembleComparison;
 import org.ntk4j.finite.FiniteNetwork;
 import org.ntk4j.finite.Training;
 import org.ntk4j.io.NpyArray;
+import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layer;
 import org.ntk4j.layers.Layers;
@@ -175,7 +176,9 @@ public final class EnsembleCommand extends NtkCommand {
       EnsembleComparison.Report r;
       try (ProgressReporter progress = ProgressReporter.open("ensemble", "steps")) {
         progress.start(EnsembleComparison.totalSteps(spec));
-        r = EnsembleComparison.run(spec, progress::advance);
+        KernelFunction kf = KernelFunction.of(arch).parameterization(Parameterization.NTK).spatialMode(model.spatial)
+            .summation(model.summation).threads(threads()).build();
+        r = EnsembleComparison.run(spec, kf, progress::advance);
       }
       int nw = widths.length, ns = recorded.length, m = xt.n();
       files.writeNpy("ensemble_mean.npy", new int[] {nw, ns, m, k}, flatten(r.ensembleMean()));
