@@ -116,4 +116,57 @@ public final class FiniteNetwork {
     }
     return new Kernels(n1, n2, nngp, ntk);
   }
+
+  /**
+   * The empirical NTK averaged over the k outputs, (1/k)·Σ_o ∂f_o(x_a)/∂θ · ∂f_o(x_b)/∂θ, n × n row-major, without holding
+   * the whole Jacobian: per output, gradient rows of at most {@code memoryBudget} bytes at a time (recomputed per block
+   * pair), their Gram blocks through BLAS, upper triangle mirrored. Deterministic (fixed block order).
+   */
+  public double[] empiricalNtk(double[] params, Inputs x, long memoryBudget) {
+    check(x);
+    int n = x.n(), k = outputs(), p = parameterCount();
+    int c = (int) Math.max(1, Math.min(n, memoryBudget / 2 / (8L * Math.max(1, p))));
+    double[] ntk = new double[n * n];
+    double[] ga = new double[c * p], gb = new double[c * p], blk = new double[c * c];
+    org.ntk4j.linalg.DenseLinalg la = org.ntk4j.linalg.DenseLinalg.get();
+    for (int o = 0; o < k; o++) {
+      for (int a0 = 0; a0 < n; a0 += c) {
+        int ca = Math.min(c, n - a0);
+        gradientRows(params, x, o, a0, ca, ga);
+        for (int b0 = a0; b0 < n; b0 += c) {
+          int cb = Math.min(c, n - b0);
+          double[] g2 = ga;
+          if (b0 != a0) {
+            gradientRows(params, x, o, b0, cb, gb);
+            g2 = gb;
+          }
+          la.dgemm(false, true, ca, cb, p, 1.0, ga, 0, g2, 0, 0.0, blk, 0);
+          for (int i = 0; i < ca; i++) for (int j = 0; j < cb; j++) ntk[(a0 + i) * n + b0 + j] += blk[i * cb + j];
+        }
+      }
+    }
+    for (int a = 0; a < n; a++) {
+      for (int b = a; b < n; b++) {
+        double v = ntk[a * n + b] / k;
+        ntk[a * n + b] = v;
+        ntk[b * n + a] = v;
+      }
+    }
+    return ntk;
+  }
+
+  private void gradientRows(double[] params, Inputs x, int o, int from, int count, double[] rows) {
+    int k = outputs(), p = parameterCount(), s = x.shape().size();
+    java.util.Arrays.fill(rows, 0, count * p, 0.0);
+    double[] g = new double[p];
+    for (int i = 0; i < count; i++) {
+      double[] xi = java.util.Arrays.copyOfRange(x.data(), (from + i) * s, (from + i + 1) * s);
+      FiniteLayer.Forward f = root.forward(params, 0, xi, 1);
+      double[] dy = new double[k];
+      dy[o] = 1.0;
+      java.util.Arrays.fill(g, 0.0);
+      root.backward(params, 0, f, dy, 1, g);
+      System.arraycopy(g, 0, rows, i * p, p);
+    }
+  }
 }

@@ -131,11 +131,15 @@ public final class Dense implements Parametric {
 
     @Override public Forward forward(double[] params, int offset, double[] x, int batch) {
       double[] y = new double[batch * out];
-      DenseLinalg.get().gemm(batch, out, fanIn, wScale(), x, 0, params, offset, false, 0.0, y, 0);
+      // y = ws · x · W: W is the (fanIn × out) block of the parameter vector, used in place
+      DenseLinalg.get().dgemm(false, false, batch, out, fanIn, wScale(), x, 0, params, offset, 0.0, y, 0);
       if (hasBias()) {
         double bs = bScale();
         int bo = offset + fanIn * out;
-        for (int i = 0; i < batch; i++) for (int j = 0; j < out; j++) y[i * out + j] += bs * params[bo + j];
+        for (int i = 0; i < batch; i++) {
+          int r = i * out;
+          for (int j = 0; j < out; j++) y[r + j] += bs * params[bo + j];
+        }
       }
       return new Forward(x, y, null);
     }
@@ -143,19 +147,22 @@ public final class Dense implements Parametric {
     @Override public double[] backward(double[] params, int offset, Forward f, double[] dy, int batch, double[] grad) {
       double ws = wScale();
       double[] x = f.input();
+      DenseLinalg la = DenseLinalg.get();
       if (grad != null) {
-        // dW[i][j] += ws * sum_b x[b][i] dy[b][j]: xᵀ·dy
-        double[] xt = transpose(x, batch, fanIn);
-        DenseLinalg.get().gemm(fanIn, out, batch, ws, xt, 0, dy, 0, false, 1.0, grad, offset);
+        // dW[i][j] += ws · Σ_b x[b][i] dy[b][j] = ws · (xᵀ · dy), accumulated into the gradient block in place
+        la.dgemm(true, false, fanIn, out, batch, ws, x, 0, dy, 0, 1.0, grad, offset);
         if (hasBias()) {
           double bs = bScale();
           int bo = offset + fanIn * out;
-          for (int b = 0; b < batch; b++) for (int j = 0; j < out; j++) grad[bo + j] += bs * dy[b * out + j];
+          for (int b = 0; b < batch; b++) {
+            int r = b * out;
+            for (int j = 0; j < out; j++) grad[bo + j] += bs * dy[r + j];
+          }
         }
       }
       double[] dx = new double[batch * fanIn];
-      // dx = dy · Wᵀ · ws, W is fanIn × out, so Wᵀ via transB on the (fanIn × out) matrix
-      DenseLinalg.get().gemm(batch, fanIn, out, ws, dy, 0, params, offset, true, 0.0, dx, 0);
+      // dx = ws · dy · Wᵀ
+      la.dgemm(false, true, batch, fanIn, out, ws, dy, 0, params, offset, 0.0, dx, 0);
       return dx;
     }
   }

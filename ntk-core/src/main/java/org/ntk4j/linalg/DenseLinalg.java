@@ -23,6 +23,25 @@ public interface DenseLinalg {
   EigenMethod DEFAULT_EIGEN_METHOD = EigenMethod.DIVIDE_AND_CONQUER;
 
   /**
+   * C(m×n) = alpha · op(A) · op(B) + beta · C, row-major, every operand at its offset; op(A) is m×k (A stored k×m when
+   * {@code transA}), op(B) is k×n (B stored n×k when {@code transB}). Unlike {@link #gemm}, implementations must not copy
+   * whole arrays: operands that are blocks of a large parameter vector are used where they are (or staged block by block).
+   * Results do not depend on the offsets.
+   */
+  default void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
+                     double[] b, int bOff, double beta, double[] c, int cOff) {
+    if (m == 0 || n == 0) return;
+    double[] at = a;
+    int ao = aOff;
+    if (transA) {
+      at = new double[m * k];
+      for (int l = 0; l < k; l++) for (int i = 0; i < m; i++) at[i * k + l] = a[aOff + l * m + i];
+      ao = 0;
+    }
+    gemm(m, n, k, alpha, at, ao, b, bOff, transB, beta, c, cOff);
+  }
+
+  /**
    * Symmetric eigendecomposition of the n×n row-major matrix a (overwritten by eigenvectors stored as columns,
    * i.e. a[i*n + j] = component i of eigenvector j), eigenvalues ascending into w. Only the upper triangle of a is read.
    */

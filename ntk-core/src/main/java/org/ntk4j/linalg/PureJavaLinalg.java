@@ -22,6 +22,25 @@ final class PureJavaLinalg implements DenseLinalg {
     }
   }
 
+  @Override public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
+                              double[] b, int bOff, double beta, double[] c, int cOff) {
+    double[] row = new double[n];
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(row, 0.0);
+      for (int l = 0; l < k; l++) {
+        double av = transA ? a[aOff + l * m + i] : a[aOff + i * k + l];
+        if (transB) {
+          for (int j = 0; j < n; j++) row[j] += av * b[bOff + j * k + l];
+        } else {
+          int bo = bOff + l * n;
+          for (int j = 0; j < n; j++) row[j] += av * b[bo + j];
+        }
+      }
+      int co = cOff + i * n;
+      for (int j = 0; j < n; j++) c[co + j] = alpha * row[j] + (beta == 0 ? 0 : beta * c[co + j]);
+    }
+  }
+
   @Override public void symmetricEigenRows(int n, double[] a, double[] w, EigenMethod method) {
     DenseLinalg.checkSquare(n, a, w);
     if (n == 0) return;

@@ -24,6 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         KernelCommand.class,
         PredictCommand.class,
         CertifyCommand.class,
+        EnsembleCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'ntk help COMMAND' or 'ntk COMMAND --help' for a command's options."})
