@@ -10,6 +10,8 @@ import java.util.Arrays;
  */
 public final class ConvGeometry {
   final int inH, inW, outH, outW, fH, fW, sH, sW;
+  /** See {@link #runsX()}. */
+  private final int[][] runs;
   /** Input index per (output position, tap), or −1 for a zero-padded tap: {@code mapY[o * fH + t]}. */
   final int[] mapY, mapX;
 
@@ -29,7 +31,34 @@ public final class ConvGeometry {
     sW = stride[r - 1];
     mapY = map(inH, outH, fH, sH, r == 2 ? padLo[0] : 0, wrap);
     mapX = map(inW, outW, fW, sW, padLo[r - 1], wrap);
+    runs = computeRuns();
   }
+
+  private ConvGeometry(ConvGeometry g, boolean rows) {
+    inH = rows ? g.inH : g.outH;
+    inW = g.inW;
+    outH = g.outH;
+    outW = rows ? g.inW : g.outW;
+    fH = rows ? g.fH : 1;
+    fW = rows ? 1 : g.fW;
+    sH = rows ? g.sH : 1;
+    sW = rows ? 1 : g.sW;
+    mapY = rows ? g.mapY : identity(g.outH);
+    mapX = rows ? identity(g.inW) : g.mapX;
+    runs = computeRuns();
+  }
+
+  private static int[] identity(int n) {
+    int[] m = new int[n];
+    for (int i = 0; i < n; i++) m[i] = i;
+    return m;
+  }
+
+  /** The first pass of a separable stencil: the taps along rows only, columns kept ({@code H × W → Ho × W}). */
+  ConvGeometry rowsOnly() { return new ConvGeometry(this, true); }
+
+  /** The second pass: the taps along columns only ({@code Ho × W → Ho × Wo}). */
+  ConvGeometry columnsOnly() { return new ConvGeometry(this, false); }
 
   /**
    * @param in input spatial sizes; {@code out} output sizes; {@code padLo} zeros (or wrapped entries) before the first
@@ -79,7 +108,41 @@ public final class ConvGeometry {
    * For each tap dx along the last axis: runs of output positions whose input positions advance by the stride, as
    * triples (first output, first input, length), so that the innermost stencil loop runs over contiguous memory.
    */
-  int[][] runsX() {
+  int[][] runsX() { return runs; }
+
+  /**
+   * For stride-1 filters along x: the range [lo, hi) of output columns whose taps all read input column
+   * {@code o + t − pad} (no padding, no wrap), as {lo, hi, −pad}; null when the stride is not 1.
+   */
+  int[] interiorX() {
+    if (sW != 1) return null;
+    int lo = outW, hi = 0;
+    int off = 0;
+    boolean first = true;
+    for (int o = 0; o < outW; o++) {
+      boolean ok = true;
+      for (int t = 0; t < fW && ok; t++) {
+        int i = mapX[o * fW + t];
+        if (first && i >= 0) {
+          off = i - o - t;
+          first = false;
+        }
+        ok = i >= 0 && i == o + t + off;
+      }
+      if (ok) {
+        lo = Math.min(lo, o);
+        hi = Math.max(hi, o + 1);
+      }
+    }
+    if (hi <= lo) return new int[] {0, 0, 0};
+    // the interior must be contiguous with one offset; recheck
+    for (int o = lo; o < hi; o++) {
+      for (int t = 0; t < fW; t++) if (mapX[o * fW + t] != o + t + off) return new int[] {0, 0, 0};
+    }
+    return new int[] {lo, hi, off};
+  }
+
+  private int[][] computeRuns() {
     int[][] runs = new int[fW][];
     for (int t = 0; t < fW; t++) {
       int[] buf = new int[3 * outW];

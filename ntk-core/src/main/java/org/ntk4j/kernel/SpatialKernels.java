@@ -24,7 +24,29 @@ public final class SpatialKernels {
    * (neural-tangents' _conv_kernel_full_spatial_shared).
    */
   public static void convFull(double[] in, double[] out, int pairs, ConvGeometry g, boolean exact) {
-    stencil(in, out, pairs, g, true, g.filterSize(), exact);
+    if (exact || g.fH == 1 || g.fW == 1) {
+      stencil(in, out, pairs, g, true, g.filterSize(), exact);
+    } else {
+      separable(in, out, pairs, g, true, g.filterSize());
+    }
+  }
+
+  /**
+   * FAST only: the 2-D stencil as a pass over rows then a pass over columns (fH + fW adds per entry instead of fH·fW for
+   * convolutions, fH² + fW² instead of (fH·fW)² for pooling); the intermediate is one pair's worth of values per pair.
+   */
+  private static void separable(double[] in, double[] out, int pairs, ConvGeometry g, boolean tied, double div) {
+    ConvGeometry rows = g.rowsOnly(), cols = g.columnsOnly();
+    int inPair = g.inPositions() * g.inPositions();
+    int midPair = rows.outPositions() * rows.outPositions();
+    int outPair = g.outPositions() * g.outPositions();
+    double[] mid = new double[midPair];
+    double[] hi = new double[Math.max(rows.outPositions(), cols.outPositions())];
+    double[] none = new double[0];
+    for (int k = 0; k < pairs; k++) {
+      stencilPair(in, k * inPair, mid, 0, rows, tied, 1.0, false, hi, none);
+      stencilPair(mid, 0, out, k * outPair, cols, tied, div, false, hi, none);
+    }
   }
 
   /**
@@ -33,7 +55,11 @@ public final class SpatialKernels {
    */
   public static void poolFull(double[] in, double[] out, int pairs, ConvGeometry g, boolean exact) {
     double w = g.filterSize();
-    stencil(in, out, pairs, g, false, w * w, exact);
+    if (exact || g.fH == 1 || g.fW == 1) {
+      stencil(in, out, pairs, g, false, w * w, exact);
+    } else {
+      separable(in, out, pairs, g, false, w * w);
+    }
   }
 
   /** Diagonal layout of {@link #convFull}: {@code out[q] = Σ_t in[x(q, t)] / |filter|}. */
@@ -134,57 +160,157 @@ public final class SpatialKernels {
    */
   private static void stencil(double[] in, double[] out, int pairs, ConvGeometry g, boolean tied, double div,
                               boolean exact) {
+    int inPair = g.inPositions() * g.inPositions(), outPair = g.outPositions() * g.outPositions();
+    double[] hi = new double[g.outPositions()];
+    double[] lo = new double[exact ? g.outPositions() : 0];
+    if (tied && g.fW == 3 && g.sW == 1) {
+      int[] interior = g.interiorX();
+      double[] zeros = new double[g.inW];
+      for (int k = 0; k < pairs; k++) conv3Pair(in, k * inPair, out, k * outPair, g, interior, exact, hi, lo, zeros);
+      return;
+    }
+    for (int k = 0; k < pairs; k++) stencilPair(in, k * inPair, out, k * outPair, g, tied, div, exact, hi, lo);
+  }
+
+  /**
+   * The tied stencil for filters 3 wide with stride 1 along x (the common 3 × 3 and 1-D size-3 convolutions): the three
+   * taps along x are added in one pass over each output row (interior columns vectorised, the edge columns from the tap
+   * map), a tap whose first-side column is padded reads a row of zeros (adding exact zeros changes no sum).
+   */
+  private static void conv3Pair(double[] in, int ib, double[] out, int ob, ConvGeometry g, int[] interior,
+                                boolean exact, double[] hi, double[] lo, double[] zeros) {
+    final int H = g.inH, W = g.inW, Ho = g.outH, Wo = g.outW, fH = g.fH;
+    final int block = Ho * Wo;
+    final int[] mapY = g.mapY, mapX = g.mapX;
+    final int jlo = interior[0], jhi = interior[1], off = interior[2];
+    final double div = 3.0 * fH;
+    final int[] base = new int[3];
+    for (int yo = 0; yo < Ho; yo++) {
+      for (int xo = 0; xo < Wo; xo++) {
+        Arrays.fill(hi, 0, block, 0.0);
+        if (exact) Arrays.fill(lo, 0, block, 0.0);
+        for (int dy = 0; dy < fH; dy++) {
+          int iy1 = mapY[yo * fH + dy];
+          if (iy1 < 0) continue;
+          boolean any = false;
+          for (int dx = 0; dx < 3; dx++) {
+            int ix1 = mapX[xo * 3 + dx];
+            base[dx] = ix1 < 0 ? -1 : ib + (iy1 * W + ix1) * H * W;
+            any |= ix1 >= 0;
+          }
+          if (!any) continue;
+          for (int yo2 = 0; yo2 < Ho; yo2++) {
+            int iy2 = mapY[yo2 * fH + dy];
+            if (iy2 < 0) continue;
+            int r = iy2 * W, o = yo2 * Wo;
+            double[] a0 = base[0] < 0 ? zeros : in, a1 = base[1] < 0 ? zeros : in, a2 = base[2] < 0 ? zeros : in;
+            // row start of each tap so that column j reads input column j + dx + off (interior: always in [0, W))
+            int i0 = (base[0] < 0 ? 0 : base[0] + r) + off;
+            int i1 = (base[1] < 0 ? 0 : base[1] + r) + off + 1;
+            int i2 = (base[2] < 0 ? 0 : base[2] + r) + off + 2;
+            if (exact) {
+              for (int j = jlo; j < jhi; j++) {
+                double h = hi[o + j], l = lo[o + j];
+                double b = a0[i0 + j];
+                double t = h + b, bb = t - h;
+                l += (h - (t - bb)) + (b - bb);
+                h = t;
+                b = a1[i1 + j];
+                t = h + b;
+                bb = t - h;
+                l += (h - (t - bb)) + (b - bb);
+                h = t;
+                b = a2[i2 + j];
+                t = h + b;
+                bb = t - h;
+                l += (h - (t - bb)) + (b - bb);
+                hi[o + j] = t;
+                lo[o + j] = l;
+              }
+            } else {
+              for (int j = jlo; j < jhi; j++) hi[o + j] += a0[i0 + j] + a1[i1 + j] + a2[i2 + j];
+            }
+            for (int j = 0; j < Wo; j++) {
+              if (j == jlo && jhi > jlo) j = jhi;
+              if (j >= Wo) break;
+              for (int dx = 0; dx < 3; dx++) {
+                int ix2 = mapX[j * 3 + dx];
+                if (ix2 < 0 || base[dx] < 0) continue;
+                double b = in[base[dx] + r + ix2];
+                if (exact) {
+                  double h = hi[o + j], t = h + b, bb = t - h;
+                  lo[o + j] += (h - (t - bb)) + (b - bb);
+                  hi[o + j] = t;
+                } else {
+                  hi[o + j] += b;
+                }
+              }
+            }
+          }
+        }
+        int w = ob + (yo * Wo + xo) * block;
+        if (exact) {
+          for (int j = 0; j < block; j++) out[w + j] = (hi[j] + lo[j]) / div;
+        } else {
+          for (int j = 0; j < block; j++) out[w + j] = hi[j] / div;
+        }
+      }
+    }
+  }
+
+  /**
+   * One pair: for each output position (yo, xo) of the first side, accumulates the whole Ho × Wo block of the second side
+   * tap by tap (contiguous runs along x'), then writes it divided by {@code div}.
+   */
+  private static void stencilPair(double[] in, int ib, double[] out, int ob, ConvGeometry g, boolean tied, double div,
+                                  boolean exact, double[] hi, double[] lo) {
     final int H = g.inH, W = g.inW, Ho = g.outH, Wo = g.outW, fH = g.fH, fW = g.fW, sW = g.sW;
-    final int inPair = H * W * H * W, outPair = Ho * Wo * Ho * Wo;
+    final int block = Ho * Wo;
     final int[] mapY = g.mapY, mapX = g.mapX;
     final int[][] runs = g.runsX();
-    final double[] hi = new double[Wo];
-    final double[] lo = new double[Wo];
-    for (int k = 0; k < pairs; k++) {
-      final int ib = k * inPair, ob = k * outPair;
-      for (int yo = 0; yo < Ho; yo++) {
-        for (int xo = 0; xo < Wo; xo++) {
-          for (int yo2 = 0; yo2 < Ho; yo2++) {
-            Arrays.fill(hi, 0.0);
-            if (exact) Arrays.fill(lo, 0.0);
-            for (int dy = 0; dy < fH; dy++) {
-              int iy1 = mapY[yo * fH + dy];
-              if (iy1 < 0) continue;
-              int dy2From = tied ? dy : 0, dy2To = tied ? dy + 1 : fH;
-              for (int dy2 = dy2From; dy2 < dy2To; dy2++) {
+    if (hi.length < block) hi = new double[block];
+    if (exact && lo.length < block) lo = new double[block];
+    for (int yo = 0; yo < Ho; yo++) {
+      for (int xo = 0; xo < Wo; xo++) {
+        Arrays.fill(hi, 0, block, 0.0);
+        if (exact) Arrays.fill(lo, 0, block, 0.0);
+        for (int dy = 0; dy < fH; dy++) {
+          int iy1 = mapY[yo * fH + dy];
+          if (iy1 < 0) continue;
+          for (int dx = 0; dx < fW; dx++) {
+            int ix1 = mapX[xo * fW + dx];
+            if (ix1 < 0) continue;
+            int base = ib + (iy1 * W + ix1) * H * W;
+            int dy2From = tied ? dy : 0, dy2To = tied ? dy + 1 : fH;
+            int dx2From = tied ? dx : 0, dx2To = tied ? dx + 1 : fW;
+            for (int dy2 = dy2From; dy2 < dy2To; dy2++) {
+              for (int yo2 = 0; yo2 < Ho; yo2++) {
                 int iy2 = mapY[yo2 * fH + dy2];
                 if (iy2 < 0) continue;
-                for (int dx = 0; dx < fW; dx++) {
-                  int ix1 = mapX[xo * fW + dx];
-                  if (ix1 < 0) continue;
-                  int base = ib + ((iy1 * W + ix1) * H + iy2) * W;
-                  int dx2From = tied ? dx : 0, dx2To = tied ? dx + 1 : fW;
-                  for (int dx2 = dx2From; dx2 < dx2To; dx2++) {
-                    int[] r = runs[dx2];
-                    for (int u = 0; u < r.length; u += 3) {
-                      int o = r[u], i = base + r[u + 1], len = r[u + 2];
-                      if (exact) {
-                        if (sW == 1) addExact(hi, lo, o, in, i, len);
-                        else addExactStrided(hi, lo, o, in, i, len, sW);
-                      } else {
-                        if (sW == 1) {
-                          for (int j = 0; j < len; j++) hi[o + j] += in[i + j];
-                        } else {
-                          for (int j = 0; j < len; j++) hi[o + j] += in[i + j * sW];
-                        }
-                      }
+                int rowIn = base + iy2 * W, rowOut = yo2 * Wo;
+                for (int dx2 = dx2From; dx2 < dx2To; dx2++) {
+                  int[] r = runs[dx2];
+                  for (int u = 0; u < r.length; u += 3) {
+                    int o = rowOut + r[u], i = rowIn + r[u + 1], len = r[u + 2];
+                    if (exact) {
+                      if (sW == 1) addExact(hi, lo, o, in, i, len);
+                      else addExactStrided(hi, lo, o, in, i, len, sW);
+                    } else if (sW == 1) {
+                      for (int j = 0; j < len; j++) hi[o + j] += in[i + j];
+                    } else {
+                      for (int j = 0; j < len; j++) hi[o + j] += in[i + j * sW];
                     }
                   }
                 }
               }
             }
-            int w = ob + ((yo * Wo + xo) * Ho + yo2) * Wo;
-            if (exact) {
-              for (int j = 0; j < Wo; j++) out[w + j] = (hi[j] + lo[j]) / div;
-            } else {
-              for (int j = 0; j < Wo; j++) out[w + j] = hi[j] / div;
-            }
           }
+        }
+        int w = ob + (yo * Wo + xo) * block;
+        if (exact) {
+          for (int j = 0; j < block; j++) out[w + j] = (hi[j] + lo[j]) / div;
+        } else {
+          for (int j = 0; j < block; j++) out[w + j] = hi[j] / div;
         }
       }
     }
