@@ -31,6 +31,8 @@ public final class KernelState {
   public double[] nngp;
   /** Θ, same layout as {@link #nngp}. */
   public double[] ntk;
+  /** Arrays replaced by the last {@link #reshape}, handed out again by {@link #scratch}. */
+  private double[] spare1, spare2;
   public double[] var1;
   public int var1Offset;
   public double[] var2;
@@ -131,12 +133,34 @@ public final class KernelState {
     if (newNngp.length != expect || newNtk.length != expect) {
       throw new IllegalStateException("reshape: expected " + expect + " values, got " + newNngp.length + "/" + newNtk.length);
     }
+    double[] oldNngp = nngp, oldNtk = ntk;
     this.nngp = newNngp;
     this.ntk = newNtk;
+    spare1 = oldNngp != newNngp && oldNngp != newNtk ? oldNngp : null;
+    spare2 = oldNtk != newNngp && oldNtk != newNtk ? oldNtk : null;
     if (self) {
       var1 = new double[rows * positions()];
       var2 = var1;
     }
+  }
+
+  /**
+   * An array of exactly {@code len} doubles for a layer's new kernels, reusing one that an earlier {@link #reshape}
+   * replaced when the length fits (a tile's arrays are large: reusing them avoids allocating and zeroing per layer).
+   * Its contents are arbitrary: the caller must overwrite every entry.
+   */
+  public double[] scratch(int len) {
+    if (spare1 != null && spare1.length == len) {
+      double[] a = spare1;
+      spare1 = null;
+      return a;
+    }
+    if (spare2 != null && spare2.length == len) {
+      double[] a = spare2;
+      spare2 = null;
+      return a;
+    }
+    return new double[len];
   }
 
   /** A deep copy of the kernels (var references are shared: they are read-only to layers). */

@@ -68,8 +68,8 @@ public final class AvgPool implements Layer {
     ConvGeometry g = geometry(in);
     int pairs = s.pairCount();
     int outP = g.outPositions();
-    double[] an = new double[pairs * outP * outP];
-    double[] at = new double[an.length];
+    double[] an = s.scratch(pairs * outP * outP);
+    double[] at = s.scratch(an.length);
     SpatialKernels.poolFull(s.nngp, an, pairs, g, s.exactSums());
     SpatialKernels.poolFull(s.ntk, at, pairs, g, s.exactSums());
     s.reshape(in.length == 1 ? new int[] {g.outW()} : new int[] {g.outH(), g.outW()}, true, an, at);

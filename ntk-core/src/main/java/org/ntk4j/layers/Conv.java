@@ -101,8 +101,8 @@ public final class Conv implements Parametric {
     int pairs = s.pairCount();
     int outP = g.outPositions();
     int len = pairs * (s.isFull() ? outP * outP : outP);
-    double[] an = new double[len];
-    double[] at = new double[len];
+    double[] an = s.scratch(len);
+    double[] at = s.scratch(len);
     boolean exact = s.exactSums();
     if (s.isFull()) {
       SpatialKernels.convFull(s.nngp, an, pairs, g, exact);
