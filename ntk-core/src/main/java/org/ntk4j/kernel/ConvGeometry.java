@@ -14,6 +14,9 @@ public final class ConvGeometry {
   private final int[][] runs;
   /** Input index per (output position, tap), or −1 for a zero-padded tap: {@code mapY[o * fH + t]}. */
   final int[] mapY, mapX;
+  /** Whether padded taps wrap around (CIRCULAR). */
+  final boolean wrap;
+  private final int padY, padX;
 
   private ConvGeometry(int[] in, int[] out, int[] filter, int[] stride, int[] padLo, boolean wrap) {
     int r = in.length;
@@ -29,6 +32,9 @@ public final class ConvGeometry {
     fW = filter[r - 1];
     sH = r == 2 ? stride[0] : 1;
     sW = stride[r - 1];
+    this.wrap = wrap;
+    padY = r == 2 ? padLo[0] : 0;
+    padX = padLo[r - 1];
     mapY = map(inH, outH, fH, sH, r == 2 ? padLo[0] : 0, wrap);
     mapX = map(inW, outW, fW, sW, padLo[r - 1], wrap);
     runs = computeRuns();
@@ -43,6 +49,9 @@ public final class ConvGeometry {
     fW = rows ? 1 : g.fW;
     sH = rows ? g.sH : 1;
     sW = rows ? 1 : g.sW;
+    wrap = g.wrap;
+    padY = rows ? g.padY : 0;
+    padX = rows ? 0 : g.padX;
     mapY = rows ? g.mapY : identity(g.outH);
     mapX = rows ? identity(g.inW) : g.mapX;
     runs = computeRuns();
@@ -81,6 +90,8 @@ public final class ConvGeometry {
     return m;
   }
 
+  int padY() { return padY; }
+  int padX() { return padX; }
   public int inH() { return inH; }
   public int inW() { return inW; }
   public int outH() { return outH; }

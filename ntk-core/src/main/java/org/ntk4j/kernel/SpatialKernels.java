@@ -24,11 +24,16 @@ public final class SpatialKernels {
    * (neural-tangents' _conv_kernel_full_spatial_shared).
    */
   public static void convFull(double[] in, double[] out, int pairs, ConvGeometry g, boolean exact) {
-    if (exact || g.fH == 1 || g.fW == 1) {
+    if (exact || g.fH == 1 || g.fW == 1 || sameStride1(g)) {
       stencil(in, out, pairs, g, true, g.filterSize(), exact);
     } else {
       separable(in, out, pairs, g, true, g.filterSize());
     }
+  }
+
+  /** SAME padding with stride 1: output positions = input positions, no wrap. */
+  private static boolean sameStride1(ConvGeometry g) {
+    return !g.wrap && g.sH == 1 && g.sW == 1 && g.inH == g.outH && g.inW == g.outW;
   }
 
   /**
@@ -163,6 +168,10 @@ public final class SpatialKernels {
     int inPair = g.inPositions() * g.inPositions(), outPair = g.outPositions() * g.outPositions();
     double[] hi = new double[g.outPositions()];
     double[] lo = new double[exact ? g.outPositions() : 0];
+    if (tied && sameStride1(g)) {
+      for (int k = 0; k < pairs; k++) convSamePair(in, k * inPair, out, k * outPair, g, exact);
+      return;
+    }
     if (tied && g.fW == 3 && g.sW == 1) {
       int[] interior = g.interiorX();
       double[] zeros = new double[g.inW];
@@ -170,6 +179,72 @@ public final class SpatialKernels {
       return;
     }
     for (int k = 0; k < pairs; k++) stencilPair(in, k * inPair, out, k * outPair, g, tied, div, exact, hi, lo);
+  }
+
+  /**
+   * The tied stencil for SAME padding with stride 1 (output positions = input positions). A tap (dy, dx) moves both
+   * positions by the same offset, which in the flattened P × P layout of a pair is one constant shift: row p of the
+   * output adds row p + s of the input shifted by s, where s = dy'·W + dx'. Each output row is accumulated over the taps
+   * valid at p with one contiguous loop of length ≈ P per tap, multiplied by a 0/1 mask of the positions p' whose tap is
+   * valid (a masked value adds an exact zero, which changes no sum, exact or not).
+   */
+  private static void convSamePair(double[] in, int ib, double[] out, int ob, ConvGeometry g, boolean exact) {
+    final int H = g.inH, W = g.inW, fH = g.fH, fW = g.fW, p = H * W;
+    final int nt = fH * fW;
+    final int[] shift = new int[nt], dyOf = new int[nt], dxOf = new int[nt];
+    final double[][] mask = new double[nt][p];
+    for (int ty = 0; ty < fH; ty++) {
+      for (int tx = 0; tx < fW; tx++) {
+        int t = ty * fW + tx;
+        // mapY[o * fH + t] = o + t − pad for valid taps: the offset of tap t
+        int dy = ty - g.padY(), dx = tx - g.padX();
+        dyOf[t] = dy;
+        dxOf[t] = dx;
+        shift[t] = dy * W + dx;
+        for (int y = 0; y < H; y++) {
+          for (int x = 0; x < W; x++) {
+            boolean ok = y + dy >= 0 && y + dy < H && x + dx >= 0 && x + dx < W;
+            mask[t][y * W + x] = ok ? 1.0 : 0.0;
+          }
+        }
+      }
+    }
+    final double div = nt;
+    final double[] hi = new double[p];
+    final double[] lo = new double[exact ? p : 0];
+    final double[] tmp = new double[p];
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        int row = y * W + x;
+        Arrays.fill(hi, 0.0);
+        if (exact) Arrays.fill(lo, 0.0);
+        for (int t = 0; t < nt; t++) {
+          int y1 = y + dyOf[t], x1 = x + dxOf[t];
+          if (y1 < 0 || y1 >= H || x1 < 0 || x1 >= W) continue;
+          int sh = shift[t];
+          int from = Math.max(0, -sh), to = Math.min(p, p - sh);
+          // the shifted row is copied first so that every array in the loop is indexed by j alone (vectorised by C2)
+          System.arraycopy(in, ib + (row + sh) * p + sh + from, tmp, from, to - from);
+          double[] m = mask[t];
+          if (exact) {
+            for (int j = from; j < to; j++) {
+              double a = hi[j], b = tmp[j] * m[j];
+              double u = a + b, bb = u - a;
+              lo[j] += (a - (u - bb)) + (b - bb);
+              hi[j] = u;
+            }
+          } else {
+            for (int j = from; j < to; j++) hi[j] += tmp[j] * m[j];
+          }
+        }
+        int w = ob + row * p;
+        if (exact) {
+          for (int j = 0; j < p; j++) out[w + j] = (hi[j] + lo[j]) / div;
+        } else {
+          for (int j = 0; j < p; j++) out[w + j] = hi[j] / div;
+        }
+      }
+    }
   }
 
   /**
