@@ -169,7 +169,9 @@ public final class SpatialKernels {
     double[] hi = new double[g.outPositions()];
     double[] lo = new double[exact ? g.outPositions() : 0];
     if (tied && sameStride1(g)) {
-      for (int k = 0; k < pairs; k++) convSamePair(in, k * inPair, out, k * outPair, g, exact);
+      SameTaps taps = new SameTaps(g);
+      double[] tmp = new double[taps.p];
+      for (int k = 0; k < pairs; k++) convSamePair(in, k * inPair, out, k * outPair, taps, exact, hi, lo, tmp);
       return;
     }
     if (tied && g.fW == 3 && g.sW == 1) {
@@ -188,36 +190,50 @@ public final class SpatialKernels {
    * valid at p with one contiguous loop of length ≈ P per tap, multiplied by a 0/1 mask of the positions p' whose tap is
    * valid (a masked value adds an exact zero, which changes no sum, exact or not).
    */
-  private static void convSamePair(double[] in, int ib, double[] out, int ob, ConvGeometry g, boolean exact) {
-    final int H = g.inH, W = g.inW, fH = g.fH, fW = g.fW, p = H * W;
-    final int nt = fH * fW;
-    final int[] shift = new int[nt], dyOf = new int[nt], dxOf = new int[nt];
-    final double[][] mask = new double[nt][p];
-    for (int ty = 0; ty < fH; ty++) {
-      for (int tx = 0; tx < fW; tx++) {
-        int t = ty * fW + tx;
-        // mapY[o * fH + t] = o + t − pad for valid taps: the offset of tap t
-        int dy = ty - g.padY(), dx = tx - g.padX();
-        dyOf[t] = dy;
-        dxOf[t] = dx;
-        shift[t] = dy * W + dx;
-        for (int y = 0; y < H; y++) {
-          for (int x = 0; x < W; x++) {
-            boolean ok = y + dy >= 0 && y + dy < H && x + dx >= 0 && x + dx < W;
-            mask[t][y * W + x] = ok ? 1.0 : 0.0;
+  /** Shifts and 0/1 masks of the taps of a SAME stride-1 stencil, prepared once per layer. */
+  private static final class SameTaps {
+    final int h, w, p, nt;
+    final int[] shift, dyOf, dxOf;
+    final double[][] mask;
+
+    SameTaps(ConvGeometry g) {
+      h = g.inH;
+      w = g.inW;
+      p = h * w;
+      nt = g.fH * g.fW;
+      shift = new int[nt];
+      dyOf = new int[nt];
+      dxOf = new int[nt];
+      mask = new double[nt][p];
+      for (int ty = 0; ty < g.fH; ty++) {
+        for (int tx = 0; tx < g.fW; tx++) {
+          int t = ty * g.fW + tx;
+          int dy = ty - g.padY(), dx = tx - g.padX(); // the tap reads position (y + dy, x + dx)
+          dyOf[t] = dy;
+          dxOf[t] = dx;
+          shift[t] = dy * w + dx;
+          for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+              boolean ok = y + dy >= 0 && y + dy < h && x + dx >= 0 && x + dx < w;
+              mask[t][y * w + x] = ok ? 1.0 : 0.0;
+            }
           }
         }
       }
     }
+  }
+
+  private static void convSamePair(double[] in, int ib, double[] out, int ob, SameTaps taps, boolean exact,
+                                   double[] hi, double[] lo, double[] tmp) {
+    final int H = taps.h, W = taps.w, p = taps.p, nt = taps.nt;
+    final int[] shift = taps.shift, dyOf = taps.dyOf, dxOf = taps.dxOf;
+    final double[][] mask = taps.mask;
     final double div = nt;
-    final double[] hi = new double[p];
-    final double[] lo = new double[exact ? p : 0];
-    final double[] tmp = new double[p];
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
         int row = y * W + x;
-        Arrays.fill(hi, 0.0);
-        if (exact) Arrays.fill(lo, 0.0);
+        Arrays.fill(hi, 0, p, 0.0);
+        if (exact) Arrays.fill(lo, 0, p, 0.0);
         for (int t = 0; t < nt; t++) {
           int y1 = y + dyOf[t], x1 = x + dxOf[t];
           if (y1 < 0 || y1 >= H || x1 < 0 || x1 >= W) continue;
