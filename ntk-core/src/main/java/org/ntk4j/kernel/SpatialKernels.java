@@ -8,12 +8,14 @@ import java.util.Arrays;
  *
  * <h2>Exact summation</h2>
  * With {@code exact == true} every reduction accumulates its terms in double-double (error-free TwoSum for the high
- * part, the rounding errors summed in a low part) and rounds once at the end. A sum of k terms then equals
- * RN(S + δ), the exact sum S rounded once, up to |δ| ≤ k²·2⁻¹⁰⁶·Σ|terms|. The result is therefore the same whatever the
- * order of the terms (a rotated, flipped or cyclically shifted image adds the same numbers in another order) unless S
- * lies within δ of a rounding boundary of the double grid — for well-conditioned sums a chance of about k²·2⁻⁵³ per
- * entry (≈ 10⁻¹⁴ for a 3 × 3 filter), never observed in the tests. With {@code exact == false} the terms are added
- * plainly in a fixed order (about 6× fewer flops in the inner loop).
+ * part, the rounding errors summed in a low part) and rounds once at the end. A sum of k terms then equals RN(S + δ),
+ * the exact sum S plus |δ| ≤ k²·2⁻¹⁰⁶·Σ|terms| rounded once. The result is therefore the same whatever the order of the
+ * terms (a rotated, flipped or cyclically shifted image adds the same numbers in another order) unless S lies within δ
+ * of a rounding boundary of the double grid: a chance of about k²·2⁻⁵⁴·(Σ|terms| / |S|) per entry, about 10⁻¹⁴ for the
+ * nine taps of a 3 × 3 filter on positive covariances. This is not a proof of invariance for every input, but no case
+ * has been observed (the tests compare whole kernels with zero tolerance). Padded taps are skipped or added as exact
+ * zeros, which changes no sum. With {@code exact == false} the terms are added plainly (separable passes where
+ * possible), so permuted inputs can differ in the last bits.
  */
 public final class SpatialKernels {
   private SpatialKernels() {}

@@ -96,9 +96,9 @@ class SpatialMonteCarloTest {
   @Tag("heavy")
   void heavyWideEnsembles() {
     compare("Conv(3, padding=SAME, W_std=1.5, b_std=0.2) -> Relu -> Conv(3, padding=SAME, W_std=1.4) -> Relu -> Flatten"
-        + " -> Dense(W_std=1.2, b_std=0.1)", Parameterization.NTK, images(4, new int[] {5, 5}, 2, 1), 1024, 400, 0.02);
+        + " -> Dense(W_std=1.2, b_std=0.1)", Parameterization.NTK, images(4, new int[] {5, 5}, 2, 1), 512, 200, 0.03);
     compare("Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> LayerNorm -> Relu -> AvgPool(2, padding=SAME)"
             + " -> Conv(3, stride=2, W_std=1.3) -> Relu -> GlobalAvgPool -> Dense(W_std=1.5)", Parameterization.STANDARD,
-        images(4, new int[] {5, 5}, 2, 2), 512, 400, 0.03);
+        images(4, new int[] {5, 5}, 2, 2), 512, 200, 0.03);
   }
 }
