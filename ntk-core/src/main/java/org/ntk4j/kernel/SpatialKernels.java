@@ -189,14 +189,15 @@ public final class SpatialKernels {
    * The tied stencil for SAME padding with stride 1 (output positions = input positions). A tap (dy, dx) moves both
    * positions by the same offset, which in the flattened P × P layout of a pair is one constant shift: row p of the
    * output adds row p + s of the input shifted by s, where s = dy'·W + dx'. Each output row is accumulated over the taps
-   * valid at p with one contiguous loop of length ≈ P per tap, multiplied by a 0/1 mask of the positions p' whose tap is
-   * valid (a masked value adds an exact zero, which changes no sum, exact or not).
+   * valid at p with one contiguous loop of length ≈ P per tap over a copy of the shifted row in which the positions p'
+   * whose tap column leaves the image are set to zero (adding an exact zero changes no sum, exact or not).
    */
-  /** Shifts and 0/1 masks of the taps of a SAME stride-1 stencil, prepared once per layer. */
+  /** Shifts and out-of-image columns of the taps of a SAME stride-1 stencil, prepared once per layer. */
   private static final class SameTaps {
     final int h, w, p, nt;
     final int[] shift, dyOf, dxOf;
-    final double[][] mask;
+    /** Per tap, the positions p' whose tap column x' + dx falls outside the image (zeroed after the row copy). */
+    final int[][] zeroAt;
 
     SameTaps(ConvGeometry g) {
       h = g.inH;
@@ -206,7 +207,7 @@ public final class SpatialKernels {
       shift = new int[nt];
       dyOf = new int[nt];
       dxOf = new int[nt];
-      mask = new double[nt][p];
+      zeroAt = new int[nt][];
       for (int ty = 0; ty < g.fH; ty++) {
         for (int tx = 0; tx < g.fW; tx++) {
           int t = ty * g.fW + tx;
@@ -214,12 +215,14 @@ public final class SpatialKernels {
           dyOf[t] = dy;
           dxOf[t] = dx;
           shift[t] = dy * w + dx;
+          int[] z = new int[p];
+          int nz = 0;
           for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-              boolean ok = y + dy >= 0 && y + dy < h && x + dx >= 0 && x + dx < w;
-              mask[t][y * w + x] = ok ? 1.0 : 0.0;
+              if (x + dx < 0 || x + dx >= w) z[nz++] = y * w + x;
             }
           }
+          zeroAt[t] = java.util.Arrays.copyOf(z, nz);
         }
       }
     }
@@ -229,7 +232,7 @@ public final class SpatialKernels {
                                    double[] hi, double[] lo, double[] tmp) {
     final int H = taps.h, W = taps.w, p = taps.p, nt = taps.nt;
     final int[] shift = taps.shift, dyOf = taps.dyOf, dxOf = taps.dxOf;
-    final double[][] mask = taps.mask;
+    final int[][] zeroAt = taps.zeroAt;
     final double div = nt;
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
@@ -243,16 +246,18 @@ public final class SpatialKernels {
           int from = Math.max(0, -sh), to = Math.min(p, p - sh);
           // the shifted row is copied first so that every array in the loop is indexed by j alone (vectorised by C2)
           System.arraycopy(in, ib + (row + sh) * p + sh + from, tmp, from, to - from);
-          double[] m = mask[t];
+          // positions whose tap row is outside the image are outside [from, to); those whose tap column is outside
+          // the image read a neighbouring row and are set to zero
+          for (int z : zeroAt[t]) if (z >= from && z < to) tmp[z] = 0.0;
           if (exact) {
             for (int j = from; j < to; j++) {
-              double a = hi[j], b = tmp[j] * m[j];
+              double a = hi[j], b = tmp[j];
               double u = a + b, bb = u - a;
               lo[j] += (a - (u - bb)) + (b - bb);
               hi[j] = u;
             }
           } else {
-            for (int j = from; j < to; j++) hi[j] += tmp[j] * m[j];
+            for (int j = from; j < to; j++) hi[j] += tmp[j];
           }
         }
         int w = ob + row * p;
