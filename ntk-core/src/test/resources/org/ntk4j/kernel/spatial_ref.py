@@ -1,3 +1,4 @@
+# Reference values for SpatialReferenceTest (run by hand: python3 spatial_ref.py; never run by the tests).
 # Independent numpy reference for the CNN kernels, following neural-tangents' definitions
 # (full spatial covariances as 2S-dim arrays, padding by np.pad zeros/wrap, lax SAME pad split).
 import numpy as np, itertools, sys
@@ -98,7 +99,6 @@ def show(name, N, T):
 
 # A: 5x5x2, 3 images
 x = data(3, 5, 5, 2, 1)
-np.save('/tmp/spatial/xA.npy', x)
 N, T = inputs(x)
 N, T = conv_layer(N, T, (3, 3), (1, 1), 'SAME', 1.5, 0.1)
 N, T = relu(N, T)
@@ -111,7 +111,6 @@ show('A', N, T)
 
 # B: 4x5x1, 3 images, CIRCULAR 2x3 then VALID 3, Flatten
 x = data(3, 4, 5, 1, 2)
-np.save('/tmp/spatial/xB.npy', x)
 N, T = inputs(x)
 N, T = conv_layer(N, T, (2, 3), (1, 1), 'CIRCULAR', 1.3, 0.2)
 N, T = relu(N, T)
@@ -123,7 +122,6 @@ show('B', N, T)
 
 # C: 1-D, L=7, C=3: Conv(3, stride=2, SAME) -> LayerNorm -> Relu -> AvgPool(2, stride=2) [VALID] -> Flatten -> Dense
 x = data(3, 1, 7, 3, 3)
-np.save('/tmp/spatial/xC.npy', x)
 N, T = inputs(x)
 N, T = conv_layer(N, T, (1, 3), (1, 2), 'SAME', 1.5, 0.3)
 N, T = layernorm(N, T)
@@ -135,10 +133,22 @@ show('C', N, T)
 
 # D: standard parameterisation, 4x4x2: Conv(4, 3, SAME, W_std=1.5, b_std=0.1) -> Relu -> Flatten -> Dense(W_std=1.2, b_std=0.3)
 x = data(3, 4, 4, 2, 4)
-np.save('/tmp/spatial/xD.npy', x)
 N, T = inputs(x)
 N, T = conv_layer(N, T, (3, 3), (1, 1), 'SAME', 1.5, 0.1, 'standard', fan=2*9)
 N, T = relu(N, T)
 N, T = flatten(N, T)
 N, T = dense(N, T, 1.2, 0.3, 'standard', fan=4*16)
 show('D', N, T)
+
+# E: 5x4x2: Conv(3, stride=2x1, SAME, W_std=1.4, b_std=0.2) -> Relu -> Conv(1x3, stride=1x2, CIRCULAR, W_std=1.3) -> Relu
+#    -> AvgPool(2x1, stride=1, CIRCULAR) -> GlobalAvgPool -> Dense(W_std=1.1, b_std=0.1)
+x = data(3, 5, 4, 2, 5)
+N, T = inputs(x)
+N, T = conv_layer(N, T, (3, 3), (2, 1), 'SAME', 1.4, 0.2)
+N, T = relu(N, T)
+N, T = conv_layer(N, T, (1, 3), (1, 2), 'CIRCULAR', 1.3, None)
+N, T = relu(N, T)
+N, T = pool(N, T, (2, 1), (1, 1), 'CIRCULAR')
+N, T = gap(N, T)
+N, T = dense(N, T, 1.1, 0.1)
+show('E', N, T)
