@@ -115,6 +115,7 @@ public final class CnnKernelBench {
               + " per CPU-second: %5.1f %% of dgemm's%n",
           sums[s], med, rate * 1e-9, 100 * result[s], med / pairs * 1e3, 100 * (flops / cpu) / gemmCpuRate);
     }
+    breakdown(size, channels, summationsFor(result));
     System.out.printf("  flops per pair: %.3g (conv stencils %.3g, ReLU dual maps %.3g, input kernel %.3g); %.0f pairs"
             + " (n² cross + 2n self); target >= 30 %% of dgemm%n", perPair, depth * perConv, depth * perRelu,
         2.0 * channels * pp, pairs);
@@ -122,6 +123,46 @@ public final class CnnKernelBench {
         + " counted as 1 each; EXACT counted with the same useful flops as FAST; the fraction is wall-time based, the"
         + " per-CPU-second one divides by the process CPU time of the same runs)");
     return result;
+  }
+
+  private static Summation[] summationsFor(double[] unused) { return new Summation[] {Summation.EXACT, Summation.FAST}; }
+
+  /**
+   * Where the time of one layer goes, single-threaded on a self state of a few pairs (thread CPU time): one Conv layer
+   * (Σ and Θ stencils and the affine maps) and one ReLU layer (dual maps) at the benchmark's shape.
+   */
+  static void breakdown(int size, int channels, Summation[] sums) {
+    int pairs = 4, p = size * size;
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    SplittableRandom r = new SplittableRandom(3);
+    for (Summation sum : sums) {
+      org.ntk4j.kernel.KernelState st = org.ntk4j.kernel.KernelState.self(pairs, new int[] {size, size}, channels, true,
+          org.ntk4j.layers.Parameterization.NTK, sum);
+      for (int i = 0; i < st.nngp.length; i++) {
+        st.nngp[i] = 0.5 + 0.1 * r.nextDouble();
+        st.ntk[i] = 1.0;
+      }
+      for (int k = 0; k < pairs; k++) for (int q = 0; q < p; q++) st.nngp[st.diagonalIndex(k, q)] = 1.0;
+      double[] n0 = st.nngp.clone(), t0 = st.ntk.clone();
+      org.ntk4j.kernel.KernelContext ctx = org.ntk4j.kernel.KernelContext.standalone(pairs);
+      ctx.sync(st);
+      Layer conv = Conv.of(3, Padding.SAME, Math.sqrt(2), 0.1);
+      Layer relu = new Relu();
+      double[] ms = new double[2];
+      for (int rep = 0; rep < 2; rep++) { // first round warms up
+        for (int l = 0; l < 2; l++) {
+          long c0 = mx.getCurrentThreadCpuTime();
+          for (int it = 0; it < 10; it++) {
+            System.arraycopy(n0, 0, st.nngp, 0, n0.length);
+            System.arraycopy(t0, 0, st.ntk, 0, t0.length);
+            (l == 0 ? conv : relu).applyKernel(st, ctx);
+          }
+          ms[l] = (mx.getCurrentThreadCpuTime() - c0) * 1e-6 / 10 / pairs;
+        }
+      }
+      System.out.printf("  one thread, per pair and layer (%s): Conv 3x3 (Σ and Θ) %.3f ms, ReLU dual map %.3f ms%n", sum,
+          ms[0], ms[1]);
+    }
   }
 
   /**
