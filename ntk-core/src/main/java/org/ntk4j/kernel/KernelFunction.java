@@ -95,9 +95,18 @@ public final class KernelFunction {
           + "; add Flatten or GlobalAvgPool and a Dense readout");
     }
     if (spatialMode == SpatialMode.DIAGONAL && architecture.needsFullCovariance() && !input.isFlat()) {
-      throw new ArchitectureException("diagonal spatial mode cannot compute pooling layers; use FULL or AUTO");
+      throw new ArchitectureException("diagonal spatial mode cannot compute " + firstNeedingFull(architecture)
+          + ": pooling needs the full spatial covariance; use spatial mode FULL or AUTO");
     }
+    org.ntk4j.layers.LayerNorm.checkPlacement(architecture);
     return out;
+  }
+
+  private static Layer firstNeedingFull(Layer l) {
+    for (Layer c : l.children()) {
+      if (c.needsFullCovariance()) return firstNeedingFull(c);
+    }
+    return l;
   }
 
   /** Whether the recursion keeps full position-by-position covariances for this input shape. */
@@ -154,7 +163,7 @@ public final class KernelFunction {
     validate(shape);
     boolean full = usesFullCovariance(shape);
     InputKernel.Prepared p = InputKernel.prepare(x, summation);
-    KernelState s = KernelState.self(x.n(), shape.spatialDims(), shape.channels(), full, parameterization);
+    KernelState s = KernelState.self(x.n(), shape.spatialDims(), shape.channels(), full, parameterization, summation);
     InputKernel.fillSelf(s, p, 0);
     KernelContext ctx = KernelContext.standalone(x.n());
     ctx.sync(s);
@@ -223,7 +232,7 @@ public final class KernelFunction {
       int s0 = start;
       int len = Math.min(chunk, n - start);
       fs.add(pool.submit(() -> {
-        KernelState s = KernelState.self(len, shape.spatialDims(), shape.channels(), full, parameterization);
+        KernelState s = KernelState.self(len, shape.spatialDims(), shape.channels(), full, parameterization, summation);
         InputKernel.fillSelf(s, p, s0);
         KernelContext ctx = KernelContext.recording(tape, s0);
         ctx.sync(s);
@@ -260,7 +269,7 @@ public final class KernelFunction {
     for (int[] t : tiles) {
       fs.add(pool.submit(() -> {
         int i0 = t[0], rows = t[1], j0 = t[2], cols = t[3];
-        KernelState s = KernelState.cross(rows, cols, shape.spatialDims(), shape.channels(), full, parameterization);
+        KernelState s = KernelState.cross(rows, cols, shape.spatialDims(), shape.channels(), full, parameterization, summation);
         InputKernel.fillCross(s, p1, i0, p2, j0);
         KernelContext ctx = KernelContext.replaying(t1, i0, t2, j0);
         ctx.sync(s);

@@ -26,17 +26,20 @@ public final class KernelState {
   private int width;
   private boolean full;
   private final Parameterization parameterization;
+  private final Summation summation;
   /** Σ per pair and position (pair-major). */
   public double[] nngp;
   /** Θ, same layout as {@link #nngp}. */
   public double[] ntk;
+  /** Arrays replaced by the last {@link #reshape}, handed out again by {@link #scratch}. */
+  private double[] spare1, spare2;
   public double[] var1;
   public int var1Offset;
   public double[] var2;
   public int var2Offset;
 
   private KernelState(int rows, int cols, boolean self, int[] spatial, int width, boolean full,
-                      Parameterization parameterization) {
+                      Parameterization parameterization, Summation summation) {
     this.rows = rows;
     this.cols = cols;
     this.self = self;
@@ -44,18 +47,30 @@ public final class KernelState {
     this.width = width;
     this.full = full;
     this.parameterization = parameterization;
+    this.summation = java.util.Objects.requireNonNull(summation, "summation");
   }
 
-  /** A cross tile of {@code rows × cols} pairs with zeroed kernels. */
+  /** A cross tile of {@code rows × cols} pairs with zeroed kernels, {@link Summation#EXACT} spatial reductions. */
   public static KernelState cross(int rows, int cols, int[] spatial, int width, boolean full, Parameterization p) {
-    KernelState s = new KernelState(rows, cols, false, spatial, width, full, p);
+    return cross(rows, cols, spatial, width, full, p, Summation.EXACT);
+  }
+
+  /** A cross tile of {@code rows × cols} pairs with zeroed kernels; layers reduce over positions as {@code sum} says. */
+  public static KernelState cross(int rows, int cols, int[] spatial, int width, boolean full, Parameterization p,
+                                  Summation sum) {
+    KernelState s = new KernelState(rows, cols, false, spatial, width, full, p, sum);
     s.allocate();
     return s;
   }
 
-  /** The self pairs (i, i) of {@code n} inputs with zeroed kernels. */
+  /** The self pairs (i, i) of {@code n} inputs with zeroed kernels, {@link Summation#EXACT} spatial reductions. */
   public static KernelState self(int n, int[] spatial, int width, boolean full, Parameterization p) {
-    KernelState s = new KernelState(n, n, true, spatial, width, full, p);
+    return self(n, spatial, width, full, p, Summation.EXACT);
+  }
+
+  /** The self pairs (i, i) of {@code n} inputs with zeroed kernels; layers reduce over positions as {@code sum} says. */
+  public static KernelState self(int n, int[] spatial, int width, boolean full, Parameterization p, Summation sum) {
+    KernelState s = new KernelState(n, n, true, spatial, width, full, p, sum);
     s.allocate();
     s.var1 = new double[n * s.positions()];
     s.var2 = s.var1;
@@ -94,6 +109,13 @@ public final class KernelState {
   public int width() { return width; }
   public void setWidth(int width) { this.width = width; }
   public Parameterization parameterization() { return parameterization; }
+  /**
+   * How spatial layers reduce over positions (Conv's taps, pooling windows, Flatten's mean): {@link Summation#EXACT}
+   * makes those sums independent of the order of their terms (see {@link SpatialKernels}), {@link Summation#FAST} adds
+   * plainly.
+   */
+  public Summation summation() { return summation; }
+  public boolean exactSums() { return summation == Summation.EXACT; }
 
   /** Self-variance of row input r at position p. */
   public double var1(int r, int p) { return var1[var1Offset + r * positions() + p]; }
@@ -111,17 +133,39 @@ public final class KernelState {
     if (newNngp.length != expect || newNtk.length != expect) {
       throw new IllegalStateException("reshape: expected " + expect + " values, got " + newNngp.length + "/" + newNtk.length);
     }
+    double[] oldNngp = nngp, oldNtk = ntk;
     this.nngp = newNngp;
     this.ntk = newNtk;
+    spare1 = oldNngp != newNngp && oldNngp != newNtk ? oldNngp : null;
+    spare2 = oldNtk != newNngp && oldNtk != newNtk ? oldNtk : null;
     if (self) {
       var1 = new double[rows * positions()];
       var2 = var1;
     }
   }
 
+  /**
+   * An array of exactly {@code len} doubles for a layer's new kernels, reusing one that an earlier {@link #reshape}
+   * replaced when the length fits (a tile's arrays are large: reusing them avoids allocating and zeroing per layer).
+   * Its contents are arbitrary: the caller must overwrite every entry.
+   */
+  public double[] scratch(int len) {
+    if (spare1 != null && spare1.length == len) {
+      double[] a = spare1;
+      spare1 = null;
+      return a;
+    }
+    if (spare2 != null && spare2.length == len) {
+      double[] a = spare2;
+      spare2 = null;
+      return a;
+    }
+    return new double[len];
+  }
+
   /** A deep copy of the kernels (var references are shared: they are read-only to layers). */
   public KernelState copy() {
-    KernelState s = new KernelState(rows, cols, self, spatial, width, full, parameterization);
+    KernelState s = new KernelState(rows, cols, self, spatial, width, full, parameterization, summation);
     s.nngp = nngp.clone();
     s.ntk = ntk.clone();
     if (self) {
