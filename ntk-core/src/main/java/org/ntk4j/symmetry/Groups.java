@@ -32,7 +32,7 @@ public final class Groups {
     if (inputShape == null) throw new IllegalArgumentException("group " + name + ": no input shape given");
     List<String> parts = splitProduct(name.trim());
     List<Group> gs = new ArrayList<>();
-    for (String p : parts) gs.add(single(p, inputShape));
+    for (String p : parts) gs.add(single(canonical(p), inputShape));
     Group g = gs.size() == 1 ? gs.get(0) : new ProductGroup(gs.toArray(new Group[0]));
     g.checkShape(inputShape);
     return g;
@@ -62,7 +62,7 @@ public final class Groups {
       char c = s.charAt(i);
       if (c == '(') depth++;
       else if (c == ')') depth--;
-      else if (c == 'x' && depth == 0) {
+      else if ((c == 'x' || c == 'X') && depth == 0) {
         parts.add(s.substring(start, i).trim());
         start = i + 1;
       }
@@ -74,6 +74,14 @@ public final class Groups {
 
   private static final String KNOWN = "known: C1, Z2, T, C2, C4, D4, C8, C16 (images), C_k, D_k, SO2(n) (points in ℝ²), O, Oh,"
       + " SO3(n) (points in ℝ³), P(perm;perm…), and products like TxD4xZ2";
+
+  /** Group names are case-insensitive, as layer names are: {@code c4}, {@code txd4xz2}, {@code oh}, {@code so2(8, seed=1)}. */
+  private static String canonical(String name) {
+    int paren = name.indexOf('(');
+    String head = (paren < 0 ? name : name.substring(0, paren)).toUpperCase(java.util.Locale.ROOT);
+    if (head.equals("OH")) head = "Oh";
+    return paren < 0 ? head : head + name.substring(paren);
+  }
 
   private static Group single(String name, Shape shape) {
     if (name.equals("C1")) return new Trivial();

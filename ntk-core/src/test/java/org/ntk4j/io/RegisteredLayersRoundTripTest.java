@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.layers.Layer;
 
-/**
- * Round trips of architectures that use layers registered by other branches (Conv, pooling, nonlinearities).
- * LEAD: remove {@code @Disabled} once those branches are merged; every example must then parse, print and parse back
- * to an equal layer. Add examples freely. (All of these passed on a scratch merge of the spatial and nonlin work in
- * progress.)
- */
-@Disabled("enable after merging the Conv/pooling/nonlinearity branches (names not registered in the foundation)")
+/** Round trips of architectures that mix the layers of every family (Conv, pooling, nonlinearities, residuals). */
 class RegisteredLayersRoundTripTest {
   static final List<String> EXAMPLES = List.of(
       "Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> Relu -> Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu"

@@ -204,6 +204,18 @@ class GroupsTest {
   }
 
   @Test
+  void namesAreCaseInsensitiveLikeLayerNames() {
+    Shape img = Shape.fromDims(4, 4, 1);
+    Inputs x = new Inputs(1, img, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    for (String[] pair : new String[][] {{"c4", "C4"}, {"d4", "D4"}, {"txd4xz2", "TxD4xZ2"}, {"TXD4XZ2", "TxD4xZ2"}, {"z2", "Z2"}}) {
+      Group a = Groups.parse(pair[0], img), b = Groups.parse(pair[1], img);
+      assertEquals(b.order(), a.order(), pair[0]);
+      for (int g = 0; g < a.order(); g++) assertArrayEquals(b.act(g, x).data(), a.act(g, x).data(), pair[0] + " element " + g);
+    }
+    assertEquals(48, Groups.parse("oh", Shape.flat(3)).order());
+  }
+
+  @Test
   void groupsBuiltForOneShapeRefuseAnother() {
     Group t = Groups.parse("T", Shape.fromDims(4, 1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
