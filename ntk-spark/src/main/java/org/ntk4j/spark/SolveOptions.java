@@ -6,7 +6,7 @@ import java.util.Objects;
  * @param solver CG (t = ∞) or LANCZOS (any t)
  * @param tol relative tolerance per output: CG stops at ‖Y − A·c‖/‖Y‖ ≤ tol (true residual, checked with one extra
  *     pass); LANCZOS at a relative change of the solution ≤ tol between two iterations
- * @param maxIter largest number of iterations (each one distributed pass); 0: automatic (n + 10 for CG, up to 1000
+ * @param maxIter largest number of iterations (each one distributed pass); 0: automatic (2n, at least 100 and at most 5000, for CG; up to 1000
  *     for LANCZOS, which keeps its basis of maxIter vectors per output on the driver)
  */
 public record SolveOptions(Solver solver, double tol, int maxIter) {
@@ -20,6 +20,6 @@ public record SolveOptions(Solver solver, double tol, int maxIter) {
 
   int iterationsFor(int n) {
     if (maxIter > 0) return maxIter;
-    return solver == Solver.CG ? n + 10 : Math.min(n, 1000);
+    return solver == Solver.CG ? Math.min(Math.max(100, 2 * n), 5000) : Math.min(n, 1000);
   }
 }
