@@ -43,6 +43,8 @@ import scala.Tuple2;
  * tile order, so the result is deterministic and independent of the number of executors.
  */
 public final class DistributedKernel implements AutoCloseable {
+  /** Partial products up to this size are summed on the driver (one stage); larger ones by a shuffle. */
+  static final long DIRECT_PRODUCT_BYTES = 64L << 20;
   private final SparkNtk spark;
   private final KernelSpec spec;
   private final TileGrid grid;
@@ -107,8 +109,13 @@ public final class DistributedKernel implements AutoCloseable {
     int[] dims = shape.dims();
     int nTiles = grid.tiles();
     List<Integer> ids = IntStream.range(0, nTiles).boxed().collect(Collectors.toList());
-    // one tile per partition: the unit Spark schedules, caches, evicts and retries
-    JavaRDD<Tile> rdd = jsc.parallelize(ids, nTiles).map(id -> {
+    // partitions are the unit Spark schedules, caches, evicts and retries: about 4 per core, at most 512 MiB each
+    int kinds = (keepNngp ? 1 : 0) + (keepNtk ? 1 : 0);
+    long tileBytes = 8L * kinds * tile * tile;
+    int perPartition = (int) Math.max(1, Math.min((nTiles + 4L * spark.parallelism() - 1) / (4L * spark.parallelism()),
+        (512L << 20) / tileBytes));
+    int partitions = (nTiles + perPartition - 1) / perPartition;
+    JavaRDD<Tile> rdd = jsc.parallelize(ids, partitions).map(id -> {
       long t0 = System.nanoTime();
       Tile t = TileTask.compute(spec, dims, bx1.value(), bx2.value(), grid, id, keepNngp, keepNtk, failTile);
       nanos.add(System.nanoTime() - t0);
@@ -119,11 +126,10 @@ public final class DistributedKernel implements AutoCloseable {
     StorageLevel level = options.storage();
     if (!level.equals(StorageLevel.NONE())) rdd.persist(level);
     DistributedKernel k = new DistributedKernel(spark, spec, grid, shape, keepNngp, keepNtk, level, bx1, bx2, rdd, nanos, count);
-    int kinds = (keepNngp ? 1 : 0) + (keepNtk ? 1 : 0);
     long cache = 8L * kinds * grid.storedEntries();
-    spark.log(String.format(Locale.ROOT, "spark: kernel %d x %d of inputs %s: %d tiles of %d x %d (%s), %s in tiles, storage %s",
+    spark.log(String.format(Locale.ROOT, "spark: kernel %d x %d of inputs %s: %d tiles of %d x %d (%s) in %d partitions, %s in tiles, storage %s",
         n1, n2, shape, nTiles, tile, tile, symmetric ? "upper triangle of " + grid.rowBlocks() + " x " + grid.rowBlocks() + " blocks"
-            : grid.rowBlocks() + " x " + grid.colBlocks() + " blocks", SparkNtk.human(cache), level.description()));
+            : grid.rowBlocks() + " x " + grid.colBlocks() + " blocks", partitions, SparkNtk.human(cache), level.description()));
     if (!level.equals(StorageLevel.NONE()) && !level.useDisk()) {
       long storageMem = spark.storageMemory();
       if (cache > storageMem) {
@@ -272,9 +278,22 @@ public final class DistributedKernel implements AutoCloseable {
     JavaSparkContext jsc = spark.context();
     Broadcast<double[]> bv = jsc.broadcast(v);
     boolean sym = grid.symmetric();
-    int outParts = Math.max(1, Math.min(grid.rowBlocks(), 2 * spark.parallelism()));
     JavaPairRDD<Integer, Tuple2<Integer, double[]>> parts = tiles.flatMapToPair(t -> TileTask.products(t, kind, bv.value(), k, sym));
-    Map<Integer, double[]> sums = parts.groupByKey(outParts).mapValues(TileTask::sumInOrder).collectAsMap();
+    Map<Integer, double[]> sums;
+    long partialBytes = 8L * k * ((long) grid.tiles() * grid.tile() * (sym ? 2 : 1));
+    if (partialBytes <= DIRECT_PRODUCT_BYTES) {
+      // small: one stage, the driver sums the partial products (no shuffle)
+      sums = new java.util.HashMap<>();
+      Map<Integer, List<Tuple2<Integer, double[]>>> byBlock = new java.util.HashMap<>();
+      for (Tuple2<Integer, Tuple2<Integer, double[]>> p : parts.collect()) {
+        byBlock.computeIfAbsent(p._1(), b -> new ArrayList<>()).add(p._2());
+      }
+      for (Map.Entry<Integer, List<Tuple2<Integer, double[]>>> e : byBlock.entrySet()) sums.put(e.getKey(), TileTask.sumInOrder(e.getValue()));
+    } else {
+      // large: partial products are summed per block row on the executors, then only n × k values reach the driver
+      int outParts = Math.max(1, Math.min(grid.rowBlocks(), 2 * spark.parallelism()));
+      sums = parts.groupByKey(outParts).mapValues(TileTask::sumInOrder).collectAsMap();
+    }
     bv.destroy();
     int n1 = grid.n1();
     double[] out = new double[n1 * k];

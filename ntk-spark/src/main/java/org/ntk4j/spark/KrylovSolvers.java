@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.ntk4j.linalg.DenseLinalg;
+import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * Conjugate gradient and Lanczos over a symmetric positive semi-definite operator given only by its products, for
@@ -228,6 +228,15 @@ public final class KrylovSolvers {
         beta[o][it] = bt;
         normEst[o] = Math.max(normEst[o], Math.abs(a) + bt + (it > 0 ? beta[o][it - 1] : 0));
         steps[o] = it + 1;
+        boolean invariant = bt <= n * Math.ulp(1.0) * normEst[o] || it + 1 == n;
+        boolean last = it + 1 == m;
+        if (!invariant && !last && !checkAt(it + 1)) {
+          double[] next = u;
+          for (int i = 0; i < n; i++) next[i] /= bt;
+          basis[o][it + 1] = next;
+          worst = Math.max(worst, res[o]); // the change at the last check
+          continue;
+        }
         double[] s = ritzApply(alpha[o], beta[o], it + 1, flowA, infinite, n);
         double sn = Math.sqrt(dot(s, s));
         double change = 0;
@@ -238,7 +247,6 @@ public final class KrylovSolvers {
         }
         change = sn == 0 ? (dot(prev, prev) == 0 ? 0 : 1) : Math.sqrt(change) / sn;
         coef[o] = s;
-        boolean invariant = bt <= n * Math.ulp(1.0) * normEst[o] || it + 1 == n;
         res[o] = invariant ? 0 : change;
         worst = Math.max(worst, res[o]);
         if (invariant || (it > 0 && change <= tol)) {
@@ -268,27 +276,36 @@ public final class KrylovSolvers {
     return new Result(x, k, new SolveReport(Solver.LANCZOS, iterations, passes, res, converged, toArray(history), secs(t0), note));
   }
 
-  /** f(T)·e1 for the j × j tridiagonal T (diagonal alpha, off-diagonal beta), by its eigendecomposition. */
+  /**
+   * f(T)·e1 for the j × j tridiagonal T (diagonal alpha, off-diagonal beta), by its eigendecomposition (pure Java
+   * implicit QL on the tridiagonal matrix: small, and never worth native threads).
+   */
   static double[] ritzApply(double[] alpha, double[] beta, int j, double flowA, boolean infinite, int n) {
-    double[] t = new double[j * j];
-    for (int i = 0; i < j; i++) {
-      t[i * j + i] = alpha[i];
-      if (i + 1 < j) {
-        t[i * j + i + 1] = beta[i];
-        t[(i + 1) * j + i] = beta[i];
-      }
+    double[] theta;
+    double[][] v;
+    if (j == 1) {
+      theta = new double[] {alpha[0]};
+      v = new double[][] {{1}};
+    } else {
+      EigenDecomposition e = new EigenDecomposition(Arrays.copyOf(alpha, j), Arrays.copyOf(beta, j - 1));
+      theta = e.getRealEigenvalues();
+      v = e.getV().getData();
     }
-    double[] theta = new double[j];
-    DenseLinalg.get().symmetricEigen(j, t, theta);
-    double max = Math.max(Math.abs(theta[0]), Math.abs(theta[j - 1]));
+    double max = 0;
+    for (double t : theta) max = Math.max(max, Math.abs(t));
     double cutoff = n * Math.ulp(1.0) * max; // as MsePredictor: round-off eigenvalues are exact zeros
     double[] s = new double[j];
     for (int c = 0; c < j; c++) {
-      double g = flowFactor(theta[c], flowA, infinite, cutoff) * t[c]; // t[0 * j + c]: first component of Ritz vector c
+      double g = flowFactor(theta[c], flowA, infinite, cutoff) * v[0][c]; // first component of Ritz vector c
       if (g == 0) continue;
-      for (int i = 0; i < j; i++) s[i] += t[i * j + c] * g;
+      for (int i = 0; i < j; i++) s[i] += v[i][c] * g;
     }
     return s;
+  }
+
+  /** Whether to evaluate f(T) after step j (1-based): every step up to 64, then about 32 times per doubling of j. */
+  static boolean checkAt(int j) {
+    return j <= 64 || j % Math.max(1, j / 32) == 0;
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
