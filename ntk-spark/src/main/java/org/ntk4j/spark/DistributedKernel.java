@@ -338,7 +338,7 @@ public final class DistributedKernel implements AutoCloseable {
 
   /** Drops the cached tiles and the broadcast inputs. */
   @Override public void close() {
-    tiles.unpersist(false);
+    if (!spark.context().sc().isStopped()) tiles.unpersist(true);
     x1.destroy();
     if (x2 != x1) x2.destroy();
   }

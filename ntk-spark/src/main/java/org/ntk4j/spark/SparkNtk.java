@@ -81,11 +81,10 @@ public final class SparkNtk implements AutoCloseable {
     JavaSparkContext jsc;
     try {
       jsc = new JavaSparkContext(conf);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException (checked in Java's eyes, undeclared by Scala) or a RuntimeException
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IllegalArgumentException("cannot start Spark with master '" + master + "': " + m.strip().split("\\R")[0], e);
     }
-    jsc.setLogLevel("WARN");
     SparkNtk s = new SparkNtk(jsc, true, log);
     s.log(String.format(Locale.ROOT, "spark: started %s (%d cores, Spark %s)", jsc.master(), jsc.defaultParallelism(), jsc.version()));
     return s;
