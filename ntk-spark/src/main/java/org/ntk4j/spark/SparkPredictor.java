@@ -63,6 +63,21 @@ public final class SparkPredictor {
     return new SparkPredictor(train, kind, yTrain.clone(), outputs, lr, diagReg);
   }
 
+  /**
+   * The whole distributed prediction in one call (what {@code ntk predict --spark} needs): the training kernel
+   * (NTK tiles, cached), one solve, and the test × train pass; the kernels are released afterwards.
+   *
+   * @param yTrain n × outputs targets; lr, diagReg, t as in {@link #fit} and {@link #coefficients}
+   * @return the m × outputs mean on {@code test} and the solve report
+   */
+  public static Prediction predict(SparkNtk spark, KernelSpec spec, org.ntk4j.Inputs train, double[] yTrain, int outputs,
+                                   org.ntk4j.Inputs test, double lr, double diagReg, double t, SolveOptions options) {
+    try (DistributedKernel k = spark.kernel(spec, train, TileOptions.defaults().keeping(KernelKind.NTK));
+         DistributedKernel kt = spark.crossKernel(spec, test, train, TileOptions.once(KernelKind.NTK))) {
+      return fit(k, KernelKind.NTK, yTrain, outputs, lr, diagReg).meanFlow(kt, t, options);
+    }
+  }
+
   public int trainSize() { return train.rows(); }
   public int outputs() { return outputs; }
 

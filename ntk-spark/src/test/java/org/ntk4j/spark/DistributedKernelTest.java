@@ -114,6 +114,22 @@ class DistributedKernelTest {
     }
   }
 
+  @Test void uncachedTilesAreRecomputedEveryPassWithTheSameResult() {
+    Inputs x = TestSpark.gaussian(20, Shape.flat(3), 13);
+    double[] v = TestSpark.gaussian(20, Shape.flat(1), 14).data();
+    try (DistributedKernel cached = spark.kernel(spec(FC), x, TileOptions.defaults().withTile(7));
+         DistributedKernel none = spark.kernel(spec(FC), x, TileOptions.defaults().withTile(7)
+             .withStorage(org.apache.spark.storage.StorageLevel.NONE()))) {
+      double[] a = cached.multiply(KernelKind.NTK, v, 1, 0);
+      double[] b = none.multiply(KernelKind.NTK, v, 1, 0);
+      cached.multiply(KernelKind.NTK, v, 1, 0);
+      assertArrayEquals(a, none.multiply(KernelKind.NTK, v, 1, 0));
+      assertArrayEquals(a, b);
+      assertEquals(6, cached.tilesComputed(), "cached: each of the 6 tiles computed once for two passes");
+      assertEquals(12, none.tilesComputed(), "storage NONE: recomputed on each of the two passes");
+    }
+  }
+
   @Test void tilesWrittenAsNpyMatchTheLocalKernel() throws Exception {
     Inputs x = TestSpark.gaussian(11, Shape.flat(3), 8);
     Kernels want = local(FC, x, null);

@@ -68,6 +68,14 @@ class SparkPredictorTest {
     }
   }
 
+  @Test void oneCallPredictionMatches() {
+    MsePredictor ref = MsePredictor.fit(kTrain.ntk(), N, y, OUT, LR, REG);
+    SparkPredictor.Prediction got = SparkPredictor.predict(spark, KernelSpec.of(net), train, y, OUT, test, LR, REG,
+        Double.POSITIVE_INFINITY, SolveOptions.of(Solver.CG, 1e-12));
+    assertEquals(M, got.rows());
+    assertTrue(relError(ref.meanFlow(kTest.ntk(), M, Double.POSITIVE_INFINITY), got.mean()) <= 1e-8, got::toString);
+  }
+
   @Test void lanczosAtFiniteTimesMatchesTheEigendecomposition() {
     MsePredictor ref = MsePredictor.fit(kTrain.ntk(), N, y, OUT, LR, REG);
     SparkPredictor p = SparkPredictor.fit(dTrain, KernelKind.NTK, y, OUT, LR, REG);

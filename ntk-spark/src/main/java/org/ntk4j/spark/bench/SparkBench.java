@@ -67,6 +67,7 @@ public final class SparkBench {
     Inputs x = gaussian(tilesN, d, 1);
 
     // 1. tile throughput, local[1] vs local[2]
+    KernelFunction.of(net).build().compute(x); // warm-up (JIT, native BLAS)
     long t0 = System.nanoTime();
     KernelFunction.of(net).build().compute(x);
     double localSecs = (System.nanoTime() - t0) * 1e-9;
