@@ -359,6 +359,10 @@ public final class DistributedKernel implements AutoCloseable {
           throw new IllegalStateException("injected failure of tile " + id + " (first attempt)");
         }
       }
+      // Spark runs one task per core: native BLAS single-threaded in executors (KernelFunction.compute saves and
+      // restores the setting around each call; with concurrent tasks a restored multi-threaded value would
+      // oversubscribe the cores)
+      org.ntk4j.linalg.DenseLinalg.get().setThreads(1);
       int[] b = g.blocks(id);
       Shape shape = Shape.fromDims(dims);
       int r0 = g.rowStart(b[0]), rows = g.rowLength(b[0]);

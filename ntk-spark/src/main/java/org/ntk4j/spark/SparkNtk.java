@@ -55,6 +55,8 @@ public final class SparkNtk implements AutoCloseable {
   private final boolean owned;
   private final Consumer<String> log;
   private final String master;
+  /** Native BLAS threads when the session started (local masters run tasks in this JVM, which set it to 1). */
+  private final int blasThreads = org.ntk4j.linalg.DenseLinalg.get().threads();
 
   private SparkNtk(JavaSparkContext jsc, boolean owned, Consumer<String> log) {
     this.jsc = jsc;
@@ -160,6 +162,7 @@ public final class SparkNtk implements AutoCloseable {
 
   @Override public void close() {
     if (owned) jsc.stop();
+    if (master.startsWith("local")) org.ntk4j.linalg.DenseLinalg.get().setThreads(blasThreads);
   }
 
   /** Bytes as KiB/MiB/GiB/TiB with one decimal. */
