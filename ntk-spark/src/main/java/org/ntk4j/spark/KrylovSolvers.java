@@ -189,6 +189,7 @@ public final class KrylovSolvers {
     double[] normEst = new double[k];
     boolean[] active = new boolean[k];
     int[] steps = new int[k];
+    int[] below = new int[k];
     for (int o = 0; o < k; o++) {
       active[o] = bn[o] > 0;
       coef[o] = new double[0];
@@ -200,7 +201,7 @@ public final class KrylovSolvers {
     List<Double> history = new ArrayList<>();
     int passes = 0;
     int it = 0;
-    String note = "relative change at tolerance";
+    String note = "relative change at tolerance at two checks in a row";
     while (it < m && any(active)) {
       double[] v = new double[n * k];
       for (int o = 0; o < k; o++) {
@@ -249,7 +250,8 @@ public final class KrylovSolvers {
         coef[o] = s;
         res[o] = invariant ? 0 : change;
         worst = Math.max(worst, res[o]);
-        if (invariant || (it > 0 && change <= tol)) {
+        below[o] = it > 0 && change <= tol ? below[o] + 1 : 0;
+        if (invariant || below[o] >= 2) { // two checks in a row at tolerance: no false stop on a stall
           active[o] = false;
           if (invariant) note = "Krylov space invariant (exact)";
         } else if (it + 1 < m + 1) {

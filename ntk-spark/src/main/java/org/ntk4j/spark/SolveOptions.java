@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * @param solver CG (t = ∞) or LANCZOS (any t)
  * @param tol relative tolerance per output: CG stops at ‖Y − A·c‖/‖Y‖ ≤ tol (true residual, checked with one extra
- *     pass); LANCZOS at a relative change of the solution ≤ tol between two iterations
+ *     pass); LANCZOS at a relative change of the solution ≤ tol at two checks (iterations) in a row
  * @param maxIter largest number of iterations (each one distributed pass); 0: automatic (2n, at least 100 and at most 5000, for CG; up to 1000
  *     for LANCZOS, which keeps its basis of maxIter vectors per output on the driver)
  */

@@ -76,7 +76,10 @@ public final class SparkNtk implements AutoCloseable {
     quietLogging();
     SparkConf conf = new SparkConf().setAppName("ntk4j").setMaster(master.strip())
         .set("spark.ui.enabled", "false")
-        .set("spark.ui.showConsoleProgress", "false");
+        .set("spark.ui.showConsoleProgress", "false")
+        // collect() checks the driver heap itself and refuses with the size it needs; Spark's 1 GiB default cap
+        // would fail any kernel above ~11,000 inputs
+        .set("spark.driver.maxResultSize", "0");
     if (master.strip().startsWith("local")) {
       conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
     }
