@@ -40,9 +40,9 @@ public final class KernelCommand extends NtkCommand {
   @Mixin ComputeOptions compute;
 
   @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = "local[*]",
-      description = {"Compute the tiles on Apache Spark: a master URL such as local[2], local[*] (the default when the",
-          "option has no value: all local cores, no cluster), spark://host:7077 or yarn. Needs Spark and ntk-spark on",
-          "the class path (not bundled in ntk.jar). Results are bitwise those of the local computation."})
+      description = "Compute the tiles on Apache Spark: a master URL such as local[2], local[*] (the default when the"
+          + " option has no value: all local cores, no cluster), spark://host:7077 or yarn. Needs Spark and ntk-spark on"
+          + " the class path (not bundled in ntk.jar). Results are bitwise those of the local computation.")
   String spark;
 
   @Option(names = "--spark-tile", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
@@ -50,9 +50,9 @@ public final class KernelCommand extends NtkCommand {
   Integer sparkTile;
 
   @Option(names = "--spark-tiles",
-      description = {"With --spark: the executors write the tiles as DIR/tiles/ntk_<bi>_<bj>.npy and nngp_<bi>_<bj>.npy",
-          "(plus DIR/tiles/tiles.tsv) instead of collecting the whole kernels to this machine; DIR must be on a file",
-          "system every executor sees. Only tiles with bi <= bj are written for a batch with itself."})
+      description = "With --spark: the executors write the tiles as DIR/tiles/ntk_<bi>_<bj>.npy and nngp_<bi>_<bj>.npy"
+          + " (plus DIR/tiles/tiles.tsv) instead of collecting the whole kernels to this machine; DIR must be on a file"
+          + " system every executor sees. Only tiles with bi <= bj are written for a batch with itself.")
   boolean sparkTiles;
 
   @Override protected int run() throws Exception {
