@@ -19,7 +19,8 @@ final class SparkKernelRun {
     try {
       SparkNtk.checkRuntime();
     } catch (IllegalStateException e) {
-      throw new CliException(option + ": " + e.getMessage() + "; or " + SparkSupport.HOW, e);
+      throw new CliException(option + ": this JVM lacks the --add-opens options Spark needs on Java 17 (such as "
+          + SparkNtk.JVM_OPTIONS.get(0) + "): " + SparkSupport.HOW, e);
     }
     return SparkNtk.start(master, line -> {
       err.println(prefix + line);
