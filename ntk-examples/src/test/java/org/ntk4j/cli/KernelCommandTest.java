@@ -310,4 +310,53 @@ class KernelCommandTest {
     Cli.run().refused("no command given (commands: kernel, predict, certify", "bench");
     Cli.run("kernal").refused("kernal", "did you mean kernel");
   }
+  // ------------------------------------------------------------------------------------------------ --spark
+
+  @Test
+  void sparkGivesBitwiseTheLocalKernelWithOneLinePerStage() throws IOException {
+    double[] v = gaussian(13 * 4, 30);
+    double[] w = gaussian(6 * 4, 31);
+    Path x1 = npy("s1.npy", new int[] {13, 4}, v);
+    Path x2 = npy("s2.npy", new int[] {6, 4}, w);
+    Path out = tmp.resolve("spark");
+    Cli.Result r = Cli.run("kernel", "--arch", RES, "--x1", x1.toString(), "--out", out.toString(),
+        "--spark", "local[2]", "--spark-tile", "5");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("ntk kernel: NNGP and NTK of 13 x 13 inputs of shape (4)") && r.out().contains("on Spark local[2]"), r.out());
+    List<String> stages = r.err().lines().collect(Collectors.toList());
+    assertTrue(stages.size() >= 3 && stages.stream().allMatch(l -> l.startsWith("ntk kernel: spark: ")), r.err());
+    assertTrue(r.err().contains("6 tiles of 5 x 5 (upper triangle of 3 x 3 blocks)"), r.err());
+    Inputs a = new Inputs(13, Shape.flat(4), v);
+    KernelFunction kf = KernelFunction.of(ArchitectureParser.parse(RES)).build();
+    assertOutputs(out, kf.compute(a));
+
+    // the cross kernel, and the tiles written by the executors instead of collected
+    Path out2 = tmp.resolve("spark2");
+    Cli.Result c = Cli.run("kernel", "--arch", RES, "--x1", x1.toString(), "--x2", x2.toString(), "--out", out2.toString(),
+        "--spark", "local[2]", "--spark-tile", "4", "--spark-tiles");
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains("as 16 tile files"), c.out());
+    Kernels k = kf.compute(a, new Inputs(6, Shape.flat(4), w));
+    NpyArray t = Npy.read(out2.resolve("tiles/ntk_3_1.npy")); // rows 12..12, columns 4..5
+    assertArrayEquals(new int[] {1, 2}, t.shape());
+    assertBitwise(new double[] {k.ntk(12, 4), k.ntk(12, 5)}, t.data());
+  }
+
+  @Test
+  void sparkRefusals() throws IOException {
+    Path x1 = npy("r.npy", new int[] {5, 3}, gaussian(15, 32));
+    String o = tmp.resolve("r").toString();
+    Cli.run("kernel", "--arch", ARCH, "--x1", x1.toString(), "--out", o, "--spark", "nonsense://x")
+        .refused("cannot start Spark with master 'nonsense://x'");
+    Cli.run("kernel", "--arch", ARCH, "--x1", x1.toString(), "--out", o, "--spark", "local[2]", "--threads", "2")
+        .refused("--threads does not apply with --spark");
+    Cli.run("kernel", "--arch", ARCH, "--x1", x1.toString(), "--out", o, "--spark-tile", "8").refused("only with --spark");
+    Cli.run("kernel", "--arch", ARCH, "--x1", x1.toString(), "--out", o, "--spark", "local[2]", "--spark-tile", "0")
+        .refused("--spark-tile", "positive integer");
+    assertFalse(Files.exists(tmp.resolve("r")), "no output directory left behind");
+    CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+        () -> SparkSupport.require("--spark", "org.apache.spark.NoSuchClass"));
+    assertTrue(e.getMessage().contains("does not bundle") && e.getMessage().contains("ntk-spark.args")
+        && e.getMessage().contains("spark-submit"), e.getMessage());
+  }
 }
