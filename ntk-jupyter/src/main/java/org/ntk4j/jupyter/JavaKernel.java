@@ -112,6 +112,7 @@ public class JavaKernel extends BaseKernel {
   @Override
   public Object evalRaw(String cell) {
     int cellNo = ++cells;
+    control.newCell();
     cellLines.put(cellNo, cell.split("\r?\n", -1));
     try {
       Object last = null;
@@ -178,7 +179,12 @@ public class JavaKernel extends BaseKernel {
   private Object snippet(String src, int cellNo, Located at, boolean shown) {
     int line = at.codeLine();
     Object value = null;
-    for (SnippetEvent e : shell.eval(src)) {
+    List<SnippetEvent> events = shell.eval(src);
+    if (control.stopRequested()) {
+      String msg = "line " + (line + 1) + ": interrupted (the cell was stopped here; the rest of it did not run)";
+      throw new EvaluationException(msg, "interrupted", List.of(msg, "  " + sourceLine(cellNo, line)));
+    }
+    for (SnippetEvent e : events) {
       if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
       Snippet sn = e.snippet();
       origins.put(sn.id(), new Origin(cellNo, line));

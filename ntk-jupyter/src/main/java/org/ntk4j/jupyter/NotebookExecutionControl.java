@@ -23,9 +23,11 @@ final class NotebookExecutionControl extends DirectExecutionControl {
   private final AtomicLong counter = new AtomicLong();
   private final ThreadGroup group = new ThreadGroup("notebook cells");
   private volatile Thread running;
+  private volatile boolean stopRequested;
 
   @Override
   protected String invoke(Method doit) throws Exception {
+    if (stopRequested) throw new ExecutionControl.StoppedException(); // interrupted between two snippets of a cell
     Object[] value = new Object[1];
     Throwable[] thrown = new Throwable[1];
     Thread t = new Thread(group, () -> {
@@ -58,16 +60,27 @@ final class NotebookExecutionControl extends DirectExecutionControl {
     return results.remove(valueString);
   }
 
+  /** Whether an interrupt arrived since the cell started (JShell reports a stopped snippet as if it had completed). */
+  boolean stopRequested() { return stopRequested; }
+
+  /** Called before each cell: an interrupt only stops the cell it was sent to. */
+  void newCell() { stopRequested = false; }
+
   /** Forgets every stored value (called after each cell, so that values not shown are not kept alive). */
   void clearResults() { results.clear(); }
 
   @Override
   @SuppressWarnings({"deprecation", "removal"})
   public void stop() {
+    stopRequested = true;
     Thread t = running;
     if (t != null) {
       t.interrupt();
-      t.stop(); // what JShell's own LocalExecutionControl does: user code need not check for interrupts
+      try {
+        t.stop(); // what JShell's own LocalExecutionControl does: user code need not check for interrupts
+      } catch (UnsupportedOperationException e) {
+        // JDK 20+: Thread.stop is gone; code that checks Thread.interrupted() (or blocks) still stops
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.ntk4j.jupyter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,6 +170,28 @@ class JavaKernelTest {
     assertTrue(unknown.getMessage().contains("unknown line magic %maven"), unknown.getMessage());
     IllegalArgumentException cell = assertThrows(IllegalArgumentException.class, () -> kernel.eval("%%html\n<b>x</b>"));
     assertTrue(cell.getMessage().contains("cell magic %%html is not supported"), cell.getMessage());
+  }
+
+  @Test
+  void anInterruptStopsARunningCellAndTheKernelGoesOn() throws Exception {
+    System.clearProperty("ntk.test.spinning");
+    Throwable[] thrown = new Throwable[1];
+    Thread cell = new Thread(() -> {
+      try {
+        kernel.eval("int before = 1;\n{\n  System.setProperty(\"ntk.test.spinning\", \"yes\");\n  while (true) { if (Thread.interrupted()) throw new IllegalStateException(\"interrupted\"); }\n}\nint after = 2;");
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    });
+    cell.start();
+    while (System.getProperty("ntk.test.spinning") == null) Thread.sleep(20); // (JShell must not evaluate concurrently)
+    kernel.interrupt();
+    cell.join(10_000);
+    assertFalse(cell.isAlive(), "cell still running after the interrupt");
+    assertTrue(thrown[0] instanceof EvaluationException, String.valueOf(thrown[0]));
+    assertTrue(thrown[0].getMessage().startsWith("line 2: interrupted"), thrown[0].getMessage());
+    assertThrows(CompilationException.class, () -> kernel.eval("after")); // the rest of the cell did not run
+    assertEquals("2", text(kernel.eval("1 + 1")));
   }
 
   @Test
