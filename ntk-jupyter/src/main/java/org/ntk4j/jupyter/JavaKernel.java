@@ -241,6 +241,8 @@ public class JavaKernel extends BaseKernel {
             + shell.unresolvedDependencies(u.getSnippet()).collect(Collectors.joining(", ")) + " undefined"
         : ex.getMessage();
     String head = cls + (message == null ? "" : ": " + message);
+    // thrown inside a library: name the throwing frame too (nbconvert's failure message shows only ename/evalue)
+    String where = st.length > 0 && origin(st[0]) == null ? " (thrown at " + st[0] + ")" : "";
     List<String> report = new ArrayList<>();
     report.add(head + "  (at " + cellName(cellNo) + " line " + (failing + 1) + ")");
     report.add("  " + sourceLine(cellNo, failing));
@@ -250,7 +252,7 @@ public class JavaKernel extends BaseKernel {
       addStack(report, c);
     }
     if (currentCellFrame == null && st.length == 0) report.add("    at " + cellName(cellNo) + " line " + (line + 1));
-    return new EvaluationException("line " + (failing + 1) + ": " + head, cls, report);
+    return new EvaluationException("line " + (failing + 1) + ": " + head + where, cls, report);
   }
 
   private void addStack(List<String> report, Throwable t) {

@@ -106,6 +106,10 @@ class JavaKernelTest {
     String report = String.join("\n", e.report());
     assertTrue(report.contains("at cell [1] line 3: throw new IllegalArgumentException"), report);
     assertTrue(report.contains("at cell [2] line 3: check(-2);"), report);
+    // thrown by library code: the message names the throwing frame as well
+    EvaluationException lib = assertThrows(EvaluationException.class, () -> kernel.eval("int n = 1;\nList.of(1, 2).get(n + 5);"));
+    assertTrue(lib.getMessage().startsWith("line 2: java.lang.IndexOutOfBoundsException: "), lib.getMessage());
+    assertTrue(lib.getMessage().contains(" (thrown at java.base/java.util.ImmutableCollections"), lib.getMessage());
   }
 
   @Test
