@@ -25,6 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         PredictCommand.class,
         CertifyCommand.class,
         EnsembleCommand.class,
+        ExperimentCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'ntk help COMMAND' or 'ntk COMMAND --help' for a command's options."})
