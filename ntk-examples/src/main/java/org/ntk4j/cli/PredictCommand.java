@@ -15,6 +15,12 @@ import org.ntk4j.predict.EnsemblePredictor;
 import org.ntk4j.predict.Gaussian;
 import org.ntk4j.predict.Regularization;
 import org.ntk4j.predict.TestKernels;
+import org.ntk4j.symmetry.Augmentation;
+import org.ntk4j.symmetry.AugmentedRegression;
+import org.ntk4j.symmetry.Group;
+import org.ntk4j.symmetry.Groups;
+import org.ntk4j.symmetry.OutputAction;
+import org.ntk4j.symmetry.OutputActions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,6 +83,27 @@ public class PredictCommand extends NtkCommand {
   @Option(names = "--cov", description = "Also write the test-test covariance, DIR/cov.npy.")
   boolean cov;
 
+  @Option(names = "--augment", paramLabel = "G",
+      description = "Train on the full orbit of the training set under the group G (e.g. C4, D4, TxD4xZ2, Z2; see"
+          + " 'ntk certify --help'). The mean uses the exact group-averaged kernel when the kernel is G-invariant (checked),"
+          + " else the explicitly augmented set; with --cov or --kernel nngp the augmented set is used.")
+  String augment;
+
+  @Option(names = "--equivariant", description = "With --augment: targets transform like the inputs instead of being invariant.")
+  boolean equivariant;
+
+  @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = "local[*]",
+      description = "Solve matrix-free on Apache Spark (gradient-flow means, --time only): the kernel tiles are computed and"
+          + " cached on the executors, every solver iteration is a distributed pass. MASTER as for 'ntk kernel --spark'.")
+  String spark;
+
+  @Option(names = "--solver", paramLabel = "cg|lanczos",
+      description = "With --spark: conjugate gradient (t = inf only) or Lanczos (any t; default).")
+  String solver;
+
+  @Option(names = "--tol", paramLabel = "TOL", description = "With --spark: relative residual to reach (default 1e-10).")
+  String tol;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
   Path out;
 
@@ -100,12 +127,47 @@ public class PredictCommand extends NtkCommand {
     }
     double[] times = this.times != null ? parseTimes(this.times) : null;
     long[] steps = this.steps != null ? parseSteps(this.steps) : null;
+    if (spark == null && (solver != null || tol != null)) throw new CliException("--solver and --tol apply only with --spark");
+    String solverName = solver == null ? "lanczos" : solver;
+    double tolerance = tol == null ? 1e-10 : positive("--tol", tol);
+    if (spark != null) {
+      if (steps != null) throw new CliException("--steps is not available with --spark: the Krylov solvers compute gradient flow; use --time");
+      if (cov) throw new CliException("--cov is not available with --spark: the distributed solvers compute means");
+      if (augment != null) throw new CliException("--augment is not available with --spark yet; augment the training set first");
+      if (compute.threads != null || compute.memory() != null) {
+        throw new CliException("--threads and --memory do not apply with --spark: the master URL and Spark's settings do");
+      }
+      SparkSupport.require("--spark", SparkSupport.CLASSES);
+    }
+    if (equivariant && augment == null) throw new CliException("--equivariant applies only with --augment");
     try (OutputFiles files = OutputFiles.in("--out", out)) {
       Problem p = readProblem();
-      KernelSet k = kernels(p);
       List<String> warnings = new ArrayList<>();
-      Gaussian[] g = predict(p, k, rate, diagRegAbsolute ? Regularization.absolute(reg) : Regularization.relative(reg), times, steps,
-          warnings);
+      Regularization regularization = diagRegAbsolute ? Regularization.absolute(reg) : Regularization.relative(reg);
+      Gaussian[] g = null;
+      String how = "";
+      if (augment != null) {
+        Group group = group(p);
+        OutputAction rho = outputAction(group, p.outputs());
+        if (!cov && dynamics == Dynamics.NTK) {
+          g = augmentedMeans(p, group, rho, rate, absoluteDiagReg(p, reg), times, steps);
+          how = ", trained on the " + group.name() + " orbit (" + lastPath + ")";
+        } else {
+          Augmentation.Augmented a = Augmentation.orbit(p.xTrain(), p.y(), p.outputs(), group, rho);
+          how = ", trained on the explicit " + group.name() + " orbit of " + a.n() + " inputs";
+          p = new Problem(a.x(), a.y(), p.outputs(), p.xTest());
+        }
+      }
+      if (g == null && spark != null) {
+        List<String> reports = new ArrayList<>();
+        double[][] means = SparkPredictRun.meanFlow(spark, model, p.xTrain(), p.y(), p.outputs(), p.xTest(),
+            dynamics == Dynamics.NNGP, rate, absoluteDiagReg(p, reg), times, solverName, tolerance, err(), reports);
+        for (String r : reports) err().println("ntk predict: " + r);
+        g = new Gaussian[means.length];
+        for (int i = 0; i < means.length; i++) g[i] = new Gaussian(p.xTest().n(), p.outputs(), means[i], null);
+        how = String.format(Locale.ROOT, ", solved on Spark %s (%s, tol %g)", spark, solverName, tolerance);
+      }
+      if (g == null) g = predict(p, kernels(p), rate, regularization, times, steps, warnings);
       for (String w : warnings) err().println("ntk: warning: " + w);
       int m = p.xTest().n(), o = p.outputs();
       double[] mean = new double[g.length * m * o];
@@ -120,8 +182,8 @@ public class PredictCommand extends NtkCommand {
       double secs = (System.nanoTime() - t0) * 1e-9;
       String when = times != null ? "gradient flow at " + g.length + " time" + (g.length == 1 ? "" : "s")
           : "gradient descent at " + g.length + " step count" + (g.length == 1 ? "" : "s");
-      summary(String.format(Locale.ROOT, "%s %s on %d test inputs from %d training inputs x %d output%s, lr %s, in %.2f s -> %s%s",
-          dynamics.name(), when, m, p.xTrain().n(), o, o == 1 ? "" : "s", lr.trim(), secs, files.target("mean.npy"),
+      summary(String.format(Locale.ROOT, "%s %s on %d test inputs from %d training inputs x %d output%s, lr %s%s, in %.2f s -> %s%s",
+          dynamics.name(), when, m, p.xTrain().n(), o, o == 1 ? "" : "s", lr.trim(), how, secs, files.target("mean.npy"),
           cov ? ", " + files.target("cov.npy") : ""));
     }
     return 0;
@@ -186,6 +248,54 @@ public class PredictCommand extends NtkCommand {
         rate, reg, warnings::add);
     TestKernels test = TestKernels.of(m, k.testTrain().nngp(), k.testTrain().ntk(), k.testTest() == null ? null : k.testTest().nngp());
     return times != null ? ep.predictFlow(test, times) : ep.predictSteps(test, steps);
+  }
+
+  /** Which path the last {@link #augmentedMeans} took, for the summary line. */
+  private String lastPath = "";
+
+  private Group group(Problem p) {
+    try {
+      return Groups.parse(augment, p.xTrain().shape());
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--augment " + augment + ": " + e.getMessage(), e);
+    }
+  }
+
+  private OutputAction outputAction(Group g, int k) {
+    if (!equivariant) return OutputAction.invariant();
+    OutputAction rho = OutputActions.sameAsInputs(g);
+    try {
+      OutputActions.check(rho, g, k);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--equivariant: " + g.name() + " cannot act on targets of dimension " + k + ": " + e.getMessage(), e);
+    }
+    return rho;
+  }
+
+  /** --diag-reg in absolute units: relative values scale the mean of the training kernel's diagonal (as nt does). */
+  private double absoluteDiagReg(Problem p, double reg) {
+    if (diagRegAbsolute || reg == 0) return reg;
+    KernelFunction kf = kernelFunction(p.xTrain().shape(), p.xTrain().n(), 1);
+    double[] d = kf.diagonal(p.xTrain())[dynamics == Dynamics.NNGP ? 0 : 1];
+    double mean = 0;
+    for (double v : d) mean += v;
+    return reg * mean / d.length;
+  }
+
+  /** Means after training on the whole orbit: the exact group-averaged kernel when valid, else explicit augmentation. */
+  private Gaussian[] augmentedMeans(Problem p, Group group, OutputAction rho, double rate, double diagRegAbs, double[] times,
+                                    long[] steps) {
+    KernelFunction kf = kernelFunction(p.xTrain().shape(), p.xTrain().n() * group.order(), p.xTest().n());
+    AugmentedRegression reg = AugmentedRegression.fit(kf, p.xTrain(), p.y(), p.outputs(), group, rho,
+        new AugmentedRegression.Options().lr(rate).diagReg(diagRegAbs));
+    lastPath = reg.path();
+    AugmentedRegression.Prepared prep = reg.prepare(p.xTest());
+    int count = times != null ? times.length : steps.length;
+    Gaussian[] g = new Gaussian[count];
+    for (int i = 0; i < count; i++) {
+      g[i] = new Gaussian(p.xTest().n(), p.outputs(), times != null ? prep.meanFlow(times[i]) : prep.meanSteps(steps[i]), null);
+    }
+    return g;
   }
 
   static double[] parseTimes(String text) {

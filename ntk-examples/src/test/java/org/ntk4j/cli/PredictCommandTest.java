@@ -211,6 +211,108 @@ class PredictCommandTest {
     refused(args(x, y, t, "--time", "1", "--kernel", "rbf"), "--kernel", "'rbf'");
   }
 
+  // ------------------------------------------------------------------------------------------------ --augment
+
+  /** Points in the plane, an invariant target |x|², C4 rotating the plane by 90°. */
+  @Test
+  void augmentTrainsOnTheOrbitExactlyAndThePredictionIsInvariant() throws IOException {
+    double[] xt = gaussian(5 * 2, 11), xs = gaussian(4 * 2, 12);
+    double[] y = new double[5];
+    for (int i = 0; i < 5; i++) y[i] = xt[2 * i] * xt[2 * i] + xt[2 * i + 1] * xt[2 * i + 1];
+    double[] rotated = new double[xs.length]; // (a, b) -> (-b, a)
+    for (int i = 0; i < 4; i++) {
+      rotated[2 * i] = -xs[2 * i + 1];
+      rotated[2 * i + 1] = xs[2 * i];
+    }
+    Path x = npy("x.npy", new int[] {5, 2}, xt), yp = npy("y.npy", new int[] {5}, y);
+    Path t = npy("t.npy", new int[] {4, 2}, xs), tr = npy("tr.npy", new int[] {4, 2}, rotated);
+    String[] common = {"--time", "1,10,inf", "--lr", "0.5", "--augment", "C4"};
+    Cli.Result r = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, t, common)),
+        Stream.of("--out", tmp.resolve("a").toString()))).toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("trained on the C4 orbit (fast"), r.out());
+    Cli.Result rr = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, tr, common)),
+        Stream.of("--out", tmp.resolve("b").toString()))).toArray(String[]::new));
+    assertEquals(0, rr.code(), rr.err());
+    double[] mean = Npy.read(tmp.resolve("a/mean.npy")).data(), meanRot = Npy.read(tmp.resolve("b/mean.npy")).data();
+    assertArrayEquals(mean, meanRot, "the fast path's prediction is exactly C4-invariant, off the training data too");
+
+    // the explicitly augmented set (what --cov uses) gives the same means; reference computed here from the library
+    Cli.Result c = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, t, common)),
+        Stream.of("--cov", "--out", tmp.resolve("c").toString()))).toArray(String[]::new));
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains("explicit C4 orbit of 20 inputs"), c.out());
+    close(mean, Npy.read(tmp.resolve("c/mean.npy")).data(), 1e-10, "fast vs explicit orbit");
+    double[] xa = new double[20 * 2], ya = new double[20];
+    for (int g = 0; g < 4; g++) {
+      for (int i = 0; i < 5; i++) {
+        double a = xt[2 * i], b = xt[2 * i + 1];
+        for (int k = 0; k < g; k++) {
+          double na = -b;
+          b = a;
+          a = na;
+        }
+        xa[2 * (g * 5 + i)] = a;
+        xa[2 * (g * 5 + i) + 1] = b;
+        ya[g * 5 + i] = y[i];
+      }
+    }
+    Inputs train = new Inputs(20, Shape.flat(2), xa), test = new Inputs(4, Shape.flat(2), xs);
+    KernelFunction kf = KernelFunction.of(ArchitectureParser.parse(ARCH)).build();
+    Kernels tt = kf.compute(train), st = kf.compute(test, train), ss = kf.compute(test);
+    Gaussian[] ref = EnsemblePredictor.fit(Dynamics.NTK, tt.nngp(), tt.ntk(), 20, ya, 1, 0.5, Regularization.none(), null)
+        .predictFlow(TestKernels.of(4, st.nngp(), st.ntk(), ss.nngp()), 1, 10, Double.POSITIVE_INFINITY);
+    double[] refMean = new double[12];
+    for (int k = 0; k < 3; k++) System.arraycopy(ref[k].mean(), 0, refMean, 4 * k, 4);
+    close(refMean, mean, 1e-10, "fast path vs hand-augmented training set");
+  }
+
+  @Test
+  void augmentRefusals() throws IOException {
+    Path x = npy("x.npy", new int[] {3, 2}, gaussian(6, 1));
+    Path y = npy("y.npy", new int[] {3}, new double[] {1, 2, 3});
+    Path t = npy("t.npy", new int[] {2, 2}, gaussian(4, 2));
+    refused(args(x, y, t, "--time", "1", "--augment", "Q7"), "--augment Q7", "unknown group");
+    refused(args(x, y, t, "--time", "1", "--equivariant"), "--equivariant applies only with --augment");
+    refused(args(x, y, t, "--time", "1", "--augment", "C4", "--equivariant"), "--equivariant", "dimension 1");
+  }
+
+  // ------------------------------------------------------------------------------------------------ --spark
+
+  @Test
+  void sparkSolversMatchTheEigendecomposition() throws IOException {
+    double[] xt = gaussian(12 * 3, 21), y = gaussian(12 * 2, 22), xs = gaussian(5 * 3, 23);
+    Path x = npy("x.npy", new int[] {12, 3}, xt), yp = npy("y.npy", new int[] {12, 2}, y), t = npy("t.npy", new int[] {5, 3}, xs);
+    Cli.Result local = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, t, "--time", "2,inf",
+        "--diag-reg", "1e-3")), Stream.of("--out", tmp.resolve("local").toString()))).toArray(String[]::new));
+    assertEquals(0, local.code(), local.err());
+    Cli.Result spark = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, t, "--time", "2,inf",
+        "--diag-reg", "1e-3", "--spark", "local[2]", "--solver", "lanczos", "--tol", "1e-12")),
+        Stream.of("--out", tmp.resolve("spark").toString()))).toArray(String[]::new));
+    assertEquals(0, spark.code(), spark.err());
+    assertTrue(spark.out().contains("solved on Spark local[2] (lanczos"), spark.out());
+    assertTrue(spark.err().contains("ntk predict: t = 2.0: "), spark.err());
+    double[] a = Npy.read(tmp.resolve("local/mean.npy")).data(), b = Npy.read(tmp.resolve("spark/mean.npy")).data();
+    close(a, b, 1e-8, "Lanczos on Spark vs eigendecomposition");
+    Cli.Result cg = Cli.run(Stream.concat(Stream.of("predict"), Stream.concat(Stream.of(args(x, yp, t, "--time", "inf",
+        "--diag-reg", "1e-3", "--spark", "local[2]", "--solver", "cg")), Stream.of("--out", tmp.resolve("cg").toString())))
+        .toArray(String[]::new));
+    assertEquals(0, cg.code(), cg.err());
+    close(java.util.Arrays.copyOfRange(a, 10, 20), Npy.read(tmp.resolve("cg/mean.npy")).data(), 1e-8, "CG on Spark vs eigendecomposition");
+  }
+
+  @Test
+  void sparkRefusals() throws IOException {
+    Path x = npy("x.npy", new int[] {3, 2}, gaussian(6, 1));
+    Path y = npy("y.npy", new int[] {3}, new double[] {1, 2, 3});
+    Path t = npy("t.npy", new int[] {2, 2}, gaussian(4, 2));
+    refused(args(x, y, t, "--time", "1", "--spark", "local[2]", "--solver", "cg"), "--solver cg solves the t = inf limit only");
+    refused(args(x, y, t, "--steps", "1", "--spark", "local[2]"), "--steps is not available with --spark");
+    refused(args(x, y, t, "--time", "1", "--spark", "local[2]", "--cov"), "--cov is not available with --spark");
+    refused(args(x, y, t, "--time", "1", "--solver", "cg"), "--solver and --tol apply only with --spark");
+    refused(args(x, y, t, "--time", "1", "--spark", "local[2]", "--solver", "gmres"), "--solver: expected cg or lanczos");
+  }
+
   @Test
   void helpListsTheOptions() {
     Cli.Result h = Cli.run("predict", "--help");
