@@ -25,12 +25,17 @@ import org.ntk4j.kernel.KernelFunction;
 class CertificateTest {
   static final double[] TIMES = {1, 10, 1000, Double.POSITIVE_INFINITY};
   static final String FC = "Dense(W_std=1.5, b_std=0.1) -> Relu -> Dense(W_std=1.5, b_std=0.1) -> Relu -> Dense(W_std=1.5)";
+  static final String CNN_FLATTEN = "Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> Conv(3, padding=SAME, W_std=1.5,"
+      + " b_std=0.1) -> Relu -> Flatten -> Dense(W_std=1.5)";
+  static final String CNN_GAP = "Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> Relu -> Conv(3, padding=CIRCULAR, W_std=1.5)"
+      + " -> Relu -> GlobalAvgPool -> Dense(W_std=1.5, b_std=0.1)";
+  static final String CNN_GAP_SAME = "Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Erf -> Conv(3, padding=SAME, W_std=1.5)"
+      + " -> Relu -> AvgPool(3, stride=1, padding=SAME) -> GlobalAvgPool -> Dense(W_std=1.5)";
   static final String FC_RES = "Dense(W_std=1, b_std=0.2) -> Residual(Dense(W_std=1.4) -> Relu -> Dense) -> Relu -> Dense(b_std=0.05)";
 
   /**
    * architecture, input dims (without batch), group, equivariant outputs, singular (fixed points and duplicates), path.
-   * CNN rows after the merge, e.g. {@code Arguments.of("Conv(...) -> Relu -> Flatten -> Dense", new int[] {4, 4, 1}, "D4",
-   * false, true, "AUTO")}: equivariant = true needs a group that also acts on flat k-vectors (the points/permutation groups).
+   * Equivariant = true needs a group that also acts on flat k-vectors (the points/permutation groups).
    */
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -43,7 +48,15 @@ class CertificateTest {
         Arguments.of(FC, new int[] {5}, "Z2", false, true, "AUTO"),
         Arguments.of(FC, new int[] {4}, "P(1,0,3,2;2,3,0,1)", true, true, "AUTO"),
         Arguments.of(FC, new int[] {2}, "C4", false, true, "EXPLICIT"),
-        Arguments.of(FC, new int[] {4}, "D4", true, true, "EXPLICIT"));
+        Arguments.of(FC, new int[] {4}, "D4", true, true, "EXPLICIT"),
+        // convolutional networks on images, the groups acting on (H, W, C) by rotating and flipping the pixels
+        Arguments.of(CNN_FLATTEN, new int[] {5, 5, 1}, "C4", false, true, "AUTO"),
+        Arguments.of(CNN_FLATTEN, new int[] {5, 5, 2}, "D4", false, true, "AUTO"),
+        Arguments.of(CNN_GAP, new int[] {4, 4, 1}, "C4", false, true, "AUTO"),
+        Arguments.of(CNN_GAP, new int[] {4, 4, 2}, "D4", false, true, "AUTO"),
+        Arguments.of(CNN_GAP_SAME, new int[] {5, 5, 1}, "D4", false, false, "AUTO"),
+        Arguments.of(CNN_FLATTEN, new int[] {5, 5, 1}, "D4", false, true, "EXPLICIT"),
+        Arguments.of(CNN_GAP, new int[] {4, 4, 1}, "C4", false, true, "EXPLICIT"));
   }
 
   static Inputs gaussian(int n, Shape shape, long seed, double scale) {
