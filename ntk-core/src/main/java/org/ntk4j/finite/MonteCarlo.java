@@ -11,6 +11,7 @@ import org.ntk4j.Inputs;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.layers.Layer;
 import org.ntk4j.layers.Parameterization;
+import org.ntk4j.linalg.DenseLinalg;
 
 /**
  * Monte Carlo estimate of the NNGP and NTK: the empirical kernels of finite networks averaged over independently seeded
@@ -31,6 +32,11 @@ public final class MonteCarlo {
     long[] seeds = new long[samples];
     SplittableRandom master = new SplittableRandom(seed);
     for (int i = 0; i < samples; i++) seeds[i] = master.nextLong();
+    // samples run in parallel: native BLAS stays single-threaded inside them (as in KernelFunction), else the sample
+    // threads and BLAS's own threads oversubscribe the cores
+    DenseLinalg la = DenseLinalg.get();
+    int blasThreads = la.threads();
+    if (threads > 1) la.setThreads(1);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     try {
       List<Future<Kernels>> fs = new ArrayList<>();
@@ -61,6 +67,7 @@ public final class MonteCarlo {
       throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
+      la.setThreads(blasThreads);
     }
   }
 }

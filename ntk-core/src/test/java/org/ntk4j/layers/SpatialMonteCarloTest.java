@@ -12,7 +12,6 @@ import org.ntk4j.finite.MonteCarlo;
 import org.ntk4j.io.ArchitectureParser;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.Kernels;
-import org.ntk4j.linalg.DenseLinalg;
 
 /**
  * Analytic kernels against finite-width ensembles of the same architecture, as neural-tangents' tests do. The NTK is
@@ -38,15 +37,7 @@ class SpatialMonteCarloTest {
     double scaleN = 0;
     for (double v : analytic.nngp()) scaleN = Math.max(scaleN, Math.abs(v));
 
-    // one BLAS thread inside the two sample threads: no oversubscription on a small CI machine
-    int blas = DenseLinalg.get().threads();
-    DenseLinalg.get().setThreads(1);
-    Kernels mc;
-    try {
-      mc = MonteCarlo.estimate(Layers.withWidths(net, width, 1), p, x, x, samples, 42, 2);
-    } finally {
-      DenseLinalg.get().setThreads(blas);
-    }
+    Kernels mc = MonteCarlo.estimate(Layers.withWidths(net, width, 1), p, x, x, samples, 42, 2);
     for (int i = 0; i < analytic.ntk().length; i++) {
       assertEquals(analytic.ntk()[i], mc.ntk()[i], rtol * scale, arch + " ntk entry " + i);
     }
