@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code ntk bench}: the project's benchmarks, each printing medians of several runs and a ratio against a reference
  * measured in the same run (numpy through python3, or this machine's dgemm rate). Results are recorded in BENCHMARKS.md.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Benchmarks with a reference measured in the same run (see BENCHMARKS.md).", ""},
     subcommands = {BenchCommand.Fc.class, BenchCommand.Cnn.class, BenchCommand.Eigh.class, BenchCommand.Augment.class,
         BenchCommand.Ensemble.class})

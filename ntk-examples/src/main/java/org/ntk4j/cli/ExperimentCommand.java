@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  * {@code ntk experiment}: the experiments of "Emergent Equivariance in Deep Ensembles" (Gerken &amp; Kessel, ICML 2024),
  * each with defaults that finish in minutes on 2 cores, flags for the full-size run, a JSON result and PNG plots.
  */
-@Command(name = "experiment", sortOptions = false,
+@Command(name = "experiment", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"The paper's experiments (toy, Ising, rotated Fashion-MNIST) with results and plots.", ""},
     subcommands = {})
 public final class ExperimentCommand implements Callable<Integer> {

@@ -15,6 +15,10 @@ class BenchCommandTest {
     Cli.Result r = Cli.run("bench");
     assertEquals(2, r.code());
     for (String b : new String[] {"fc", "cnn", "eigh", "augment", "ensemble"}) assertTrue(r.err().contains(b), r.err());
+    Cli.Result h = Cli.run("bench", "--help");
+    assertEquals(0, h.code(), h.err());
+    assertTrue(h.out().contains("augment") && h.out().contains("eigh"), h.out());
+    assertEquals(0, Cli.run("experiment", "--help").code());
     Cli.run("bench", "cnn", "--n", "0").refused("must be positive");
     Cli.run("bench", "augment", "--repeats", "0").refused("must be positive");
   }
