@@ -60,5 +60,10 @@ public final class Shape {
     return o instanceof Shape s && s.channels == channels && Arrays.equals(s.spatial, spatial);
   }
   @Override public int hashCode() { return 31 * Arrays.hashCode(spatial) + channels; }
-  @Override public String toString() { return Arrays.toString(dims()).replace('[', '(').replace(']', ')'); }
+  /** {@code (H, W, C)}; a channel count that the architecture does not state prints as {@code ·} (e.g. {@code (6, 6, ·)}). */
+  @Override public String toString() {
+    StringBuilder b = new StringBuilder("(");
+    for (int s : spatial) b.append(s).append(", ");
+    return b.append(channels > 0 ? Integer.toString(channels) : "·").append(')').toString();
+  }
 }

@@ -134,6 +134,10 @@ class KernelFunctionTest {
     Inputs image = new Inputs(2, Shape.fromDims(3, 3, 1), new double[18]);
     ArchitectureException a = assertThrows(ArchitectureException.class, () -> KernelFunction.of(FC).build().compute(image));
     assertTrue(a.getMessage().contains("Dense") && a.getMessage().contains("Flatten"), a.getMessage());
+    // an unstated width prints as "·", never as a channel count of 0
+    ArchitectureException b = assertThrows(ArchitectureException.class,
+        () -> KernelFunction.of(org.ntk4j.io.ArchitectureParser.parse("Conv(3) -> Relu -> Dense")).build().compute(image));
+    assertTrue(b.getMessage().contains("(1, 1, ·)"), b.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new Inputs(1, Shape.flat(2), new double[] {1, Double.NaN}));
   }
 
