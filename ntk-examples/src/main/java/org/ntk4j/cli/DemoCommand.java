@@ -18,12 +18,14 @@ import picocli.CommandLine.Option;
 /** {@code ntk demo}: the first thing to run; emergent equivariance in miniature, no download, about a minute. */
 @Command(name = "demo", sortOptions = false,
     description = {
-        "The main job, in about a minute with no download: computes an NTK, trains on a C4-augmented training set",
-        "(synthetic 8x8 images, each in its 4 rotations) both the infinite-width ensemble (closed form) and small deep",
-        "ensembles of finite networks, and prints the invariance certificate: how far each prediction is from being",
-        "rotation invariant, at several training times, and the same without augmentation for comparison.",
-        "Writes DIR/demo.json, DIR/certificate.json, DIR/demo_orbit_deviation.png, DIR/demo_ensemble_size.png and",
-        "DIR/demo_distance_to_ntk.png.",
+        "The main job: emergent equivariance of deep ensembles in miniature (a minute, no download).",
+        "",
+        "Computes an NTK; trains on a C4-augmented training set (synthetic 8x8 images, each in its 4",
+        "rotations) both the infinite-width ensemble (closed form) and small deep ensembles of finite",
+        "networks; prints the invariance certificate (how far each prediction is from rotation",
+        "invariant, at several training times) and the same without augmentation for comparison.",
+        "Writes DIR/demo.json, DIR/certificate.json and the plots DIR/demo_orbit_deviation.png,",
+        "DIR/demo_ensemble_size.png, DIR/demo_distance_to_ntk.png.",
         ""})
 public final class DemoCommand extends NtkCommand {
   @Option(names = "--out", defaultValue = "ntk-demo", paramLabel = "DIR", description = "Output directory (default ./ntk-demo).")
