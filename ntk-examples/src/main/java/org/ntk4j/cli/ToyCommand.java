@@ -95,8 +95,12 @@ public final class ToyCommand extends NtkCommand {
     long[] recorded = set.stream().mapToLong(Long::longValue).toArray();
     org.ntk4j.layers.Layer a = parseArchitecture("--arch", arch);
     try {
-      new org.ntk4j.finite.FiniteNetwork(Layers.withWidths(a, widths[0], 1), org.ntk4j.Shape.flat(2),
-          org.ntk4j.layers.Parameterization.NTK);
+      int outputs = new org.ntk4j.finite.FiniteNetwork(Layers.withWidths(a, widths[0], 1), org.ntk4j.Shape.flat(2),
+          org.ntk4j.layers.Parameterization.NTK).outputs();
+      if (outputs != 1) {
+        throw new CliException("--arch: the readout has " + outputs + " outputs but the toy target is a scalar; leave the"
+            + " readout width unstated");
+      }
     } catch (ArchitectureException e) {
       throw new CliException("--arch does not fit points in the plane with one output: " + e.getMessage(), e);
     }

@@ -183,6 +183,10 @@ public final class ToyExperiment {
     double[][] rmsEns = new double[nw][nr], rmsSingle = new double[nw][nr];
     for (int wi = 0; wi < nw; wi++) {
       FiniteNetwork net = new FiniteNetwork(Layers.withWidths(arch, c.widths()[wi], 1), shape, Parameterization.NTK);
+      if (net.outputs() != 1) {
+        throw new IllegalArgumentException("the architecture's readout has " + net.outputs() + " outputs but the toy"
+            + " target is a scalar; leave the readout width unstated");
+      }
       Ensemble.Result res = Ensemble.train(net, xTrain, tY, training, eval, c.members(), c.seed(), c.threads(), onStep);
       for (int r = 0; r < nr; r++) {
         double[][] fm = new double[order][];

@@ -61,6 +61,8 @@ class ToyCommandTest {
     Cli.run("experiment", "toy", "--lr", "100", "--widths", "4", "--members", "1", "--steps", "1", "--out", o.toString())
         .refused("--lr: learning rate 100.0 is too large");
     Cli.run("experiment", "toy", "--arch", "Dense(W_std=1.5) -> Bogus", "--out", o.toString()).refused("--arch");
+    Cli.run("experiment", "toy", "--arch", "Dense(W_std=1.5) -> Relu -> Dense(3, W_std=1.5)", "--out", o.toString())
+        .refused("--arch: the readout has 3 outputs");
     assertFalse(Files.exists(o), "a refused run leaves no output directory");
   }
 }

@@ -82,6 +82,20 @@ class ToyExperimentTest {
     assertTrue(r.devMembers()[0][2] > 0.01, "a finite network is not C6-invariant");
   }
 
+  @Test void resultsDoNotDependOnTheThreadCount() {
+    long[] steps = {0, 5};
+    ToyExperiment.Config one = new ToyExperiment.Config(4, 3, new int[] {8}, 3, steps, 0.5, 5, 1.5, 24, ARCH, 1);
+    ToyExperiment.Config two = new ToyExperiment.Config(4, 3, new int[] {8}, 3, steps, 0.5, 5, 1.5, 24, ARCH, 2);
+    ToyExperiment.Result a = ToyExperiment.run(one, null), b = ToyExperiment.run(two, null);
+    for (int i = 0; i < steps.length; i++) {
+      for (int ci = 0; ci < 2; ci++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.ntk()[i][ci], b.ntk()[i][ci], 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.ensembleMean()[0][i][ci], b.ensembleMean()[0][i][ci], 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.single()[0][i][ci], b.single()[0][i][ci], 0.0);
+      }
+    }
+  }
+
   @Test void badConfigurationsAreRefusedWithTheReason() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> config(0, new int[] {8}, 1, new long[] {1}))
         .getMessage().contains("k (order of C_k)"));
