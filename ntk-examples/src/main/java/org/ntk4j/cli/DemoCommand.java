@@ -122,8 +122,8 @@ public final class DemoCommand extends NtkCommand {
         r.ntkSeconds(), mean));
     o.add(String.format(Locale.ROOT, "2. Trained on the C4-augmented set (every image in its 4 rotations: %d samples), loss"
         + " 1/2 mean((f - y)^2), lr %s, up to %d steps:", a.trainSize(), ToyCommand.fmt(c.lr()), st[last]));
-    o.add("   NTK = the infinite ensemble (infinitely many infinitely wide networks), its mean in closed form (gradient flow,"
-        + " t = step);");
+    o.add("   NTK = the infinite ensemble (infinitely many infinitely wide networks), its mean in closed form after the same"
+        + " gradient-descent steps;");
     o.add(String.format(Locale.ROOT, "   finite = %d networks per width %s, gradient descent from independent random"
         + " initialisations.", c.members(), Arrays.toString(w)));
     o.add("3. Invariance certificate on the test images: orbit deviation max over images x and rotations g of"
@@ -226,7 +226,7 @@ public final class DemoCommand extends NtkCommand {
     int[] w = r.config().widths();
     double[] x = stepAxis(r.steps());
     Plots.Plot plot = new Plots.Plot("Demo (C4-augmented): finite networks against the infinite-width prediction mu_t",
-        "training step + 1 (log)", "rms(f - mu_t) on the test images (log)").logX().logY().size(1000, 640);
+        "training step + 1 (log)", "rms(f - mu_t) on the test images").logX().size(1000, 640);
     for (int i = 0; i < w.length; i++) {
       plot.add("ensemble mean of " + r.config().members() + ", width " + w[i], x, a.rmsEnsembleToNtk()[i], Plots.Style.LINE_MARKERS);
       plot.add("single network (mean over members), width " + w[i], x, a.rmsMembersToNtk()[i], Plots.Style.DASHED);
@@ -246,7 +246,9 @@ public final class DemoCommand extends NtkCommand {
         .append(", \"members\": ").append(c.members()).append(",\n");
     b.append("  \"widths\": ").append(Arrays.toString(c.widths())).append(", \"steps\": ").append(Arrays.toString(r.steps()))
         .append(",\n");
-    b.append("  \"time_convention\": \"mu_t: gradient flow on 1/2 mean((f - y)^2), exponent -lr t Theta / N, t = steps\",\n");
+    b.append("  \"time_convention\": \"NTK figures: mean after the same number of gradient-descent steps on 1/2 mean((f - y)^2),"
+        + " (I - lr Theta / N)^steps (MsePredictor.meanSteps); certificate.json: gradient flow, exponent -lr t Theta / N with"
+        + " t = steps, and t = infinity\",\n");
     b.append("  \"ntk_seconds\": ").append(ToyCommand.num(r.ntkSeconds())).append(",\n");
     b.append("  \"orbit_deviation_note\": \"max over test images x and rotations g of ||f(gx) - f(x)||_2 (absolute;"
         + " one-hot targets have norm 1); relative: divided by max ||f(x)||; members: mean over members of each one's"

@@ -36,8 +36,9 @@ import org.ntk4j.symmetry.OutputAction;
  * <ol>
  *   <li>the NTK Θ of the training images (float64, the kernel of the infinite-width network);</li>
  *   <li>training on the C4-augmented training set (every image in its 4 rotations): the analytic infinite ensemble μ_t
- *       (gradient flow, {@link AugmentedRegression}) and small deep ensembles of finite networks of several widths, trained
- *       by gradient descent;</li>
+ *       after the same number of gradient-descent steps ({@link MsePredictor#meanSteps}; the certificate, by
+ *       {@link AugmentedRegression}, in gradient-flow time t = steps and at t = ∞) and small deep ensembles of
+ *       finite networks of several widths, trained by gradient descent;</li>
  *   <li>the invariance certificate: orbit deviation max_g ‖f(gx) − f(x)‖ on the test images at several times, for μ_t
  *       (≈ 1e-16: exact; {@link Certificate} also at t = ∞), for the finite ensemble means and their single members;</li>
  *   <li>the same without augmentation: now μ_t is not invariant either.</li>
@@ -196,7 +197,7 @@ public final class DemoExperiment {
     double[] devNtk = new double[nr], devRel = new double[nr], ospNtk = new double[nr];
     for (int r = 0; r < nr; r++) {
       double[][] fg = new double[order][];
-      for (int e = 0; e < order; e++) fg[e] = pred.meanFlow(kte[e], m, steps[r]);
+      for (int e = 0; e < order; e++) fg[e] = pred.meanSteps(kte[e], m, steps[r]);
       mu[r] = fg[0];
       Orbits.Deviation d = Orbits.deviation(fg, m, order, inv, k);
       devNtk[r] = d.absolute();
