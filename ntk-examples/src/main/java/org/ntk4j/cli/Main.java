@@ -21,6 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Analytic infinite-width kernels (NNGP and NTK) of neural networks, following neural-tangents"
         + " conventions, in float64.",
     subcommands = {
+        DemoCommand.class,
         KernelCommand.class,
         PredictCommand.class,
         CertifyCommand.class,
