@@ -208,8 +208,8 @@ public final class Ising {
   }
 
   /**
-   * Writes {@code base.npy} (n, L, L, 1) float64 ±1 and {@code base-meta.npy} (n, 4) float64: temperature (NaN for
-   * random spins), chain seed, updates before recording, algorithm (0 Wolff, 1 Metropolis, −1 random spins).
+   * Writes {@code base.npy} (n, L, L, 1) float64 ±1 and {@code base-meta.npy} (n, 4) float64: temperature (−1 for
+   * random spins; NaN in memory), chain seed, updates before recording, algorithm (0 Wolff, 1 Metropolis, −1 random spins).
    * Returns the two paths.
    */
   public static Path[] save(Path base, Sample s) throws IOException {
@@ -224,7 +224,7 @@ public final class Ising {
     Npy.write(data, new int[] {s.n(), s.l(), s.l(), 1}, s.configs());
     double[] m = new double[s.n() * 4];
     for (int i = 0; i < s.n(); i++) {
-      m[i * 4] = s.temperatures()[i];
+      m[i * 4] = Double.isNaN(s.temperatures()[i]) ? -1 : s.temperatures()[i]; // .npy readers refuse NaN
       m[i * 4 + 1] = s.seeds()[i];
       m[i * 4 + 2] = s.updates()[i];
       m[i * 4 + 3] = s.algorithms()[i] == null ? -1 : s.algorithms()[i].ordinal();
@@ -236,11 +236,11 @@ public final class Ising {
   public static Sample load(Path base) throws IOException {
     String b = base.toString().endsWith(".npy") ? base.toString().substring(0, base.toString().length() - 4) : base.toString();
     NpyArray d = Npy.read(Path.of(b + ".npy"));
-    NpyArray m = Npy.read(Path.of(b + "-meta.npy"));
     int[] ds = d.shape();
     if (ds.length != 4 || ds[1] != ds[2] || ds[3] != 1) {
       throw new IllegalArgumentException(b + ".npy: expected Ising configurations of shape (n, L, L, 1), got " + d.shapeText());
     }
+    NpyArray m = Npy.read(Path.of(b + "-meta.npy"));
     int n = ds[0], l = ds[1];
     if (m.rank() != 2 || m.shape()[0] != n || m.shape()[1] != 4) {
       throw new IllegalArgumentException(b + "-meta.npy: expected shape (" + n + ", 4), got " + m.shapeText());
@@ -256,7 +256,7 @@ public final class Ising {
     long[] s = new long[n], u = new long[n];
     Algorithm[] a = new Algorithm[n];
     for (int i = 0; i < n; i++) {
-      t[i] = md[i * 4];
+      t[i] = md[i * 4] == -1 ? Double.NaN : md[i * 4];
       s[i] = (long) md[i * 4 + 1];
       u[i] = (long) md[i * 4 + 2];
       int alg = (int) md[i * 4 + 3];

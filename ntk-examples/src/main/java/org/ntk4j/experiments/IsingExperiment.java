@@ -232,6 +232,7 @@ public final class IsingExperiment {
     Inputs x = train.inputs(), xo = ood.inputs();
     int n = x.n(), m = xo.n();
     kf.validate(shape);
+    if (c.antithetic()) readoutParameters(Layers.withWidths(c.architecture(), c.widths()[0], 1), shape);
     int[] el = elements(group.order(), c.orbitElements(), c.seed());
     List<Inputs> eval = new ArrayList<>();
     eval.add(xo);
