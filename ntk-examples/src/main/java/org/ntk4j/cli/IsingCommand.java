@@ -359,11 +359,9 @@ public final class IsingCommand extends NtkCommand {
         .append(", \"ood\": ").append(oodData == null ? "\"sampled\"" : str("loaded from " + oodData))
         .append(", \"algorithm\": ").append(str(c.algorithm().name().toLowerCase(Locale.ROOT)))
         .append(", \"thermalisation\": ").append(c.thermalisation()).append(", \"interval\": ").append(c.interval())
-        .append(",\n    \"train_temperatures\": ").append(Arrays.toString(c.trainTemperatures()))
-        .append(", \"per_temperature\": ").append(c.perTemperature())
-        .append(",\n    \"ood_temperatures\": ").append(Arrays.toString(c.oodTemperatures()))
-        .append(", \"ood_per_temperature\": ").append(c.oodPerTemperature())
-        .append(", \"random_spins\": ").append(c.randomSpins())
+        .append(",\n    \"train_temperatures\": ").append(distinct(r.train()))
+        .append(",\n    \"ood_temperatures\": ").append(distinct(r.ood()))
+        .append(", \"random_spins\": ").append(randomCount(r.ood()))
         .append(",\n    \"n_train\": ").append(r.train().n()).append(", \"n_ood\": ").append(r.ood().n()).append("},\n");
     b.append("  \"target\": ").append(str(c.target().text())).append(",\n");
     b.append("  \"group\": ").append(str(r.groupName())).append(", \"group_order\": ").append(r.groupOrder()).append(",\n");
@@ -402,6 +400,13 @@ public final class IsingCommand extends NtkCommand {
     b.append("}\n");
     return b.toString();
   }
+
+  /** The distinct temperatures of a sample (random spins left out), as a JSON array. */
+  private static String distinct(Ising.Sample s) {
+    return Arrays.toString(Arrays.stream(s.temperatures()).filter(t -> !Double.isNaN(t)).distinct().sorted().toArray());
+  }
+
+  private static long randomCount(Ising.Sample s) { return Arrays.stream(s.temperatures()).filter(Double::isNaN).count(); }
 
   private static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
 

@@ -73,6 +73,8 @@ class IsingCommandTest {
     assertTrue(json.contains("random: one uniformly drawn element of TxD4xZ2 per sample per step"), json);
     assertTrue(json.contains("\"antithetic_pairs\": true"), json);
     assertTrue(json.contains("loaded from " + TRAIN), json);
+    assertTrue(json.contains("\"train_temperatures\": [2.3, 2.8]"), json);
+    assertTrue(json.contains("\"ood_temperatures\": [1.5, 4.0], \"random_spins\": 2"), json);
     // the configurations used are written back unchanged
     assertEquals(java.util.Arrays.toString(Ising.load(Path.of(TRAIN)).configs()),
         java.util.Arrays.toString(Ising.load(out.resolve("train.npy")).configs()));

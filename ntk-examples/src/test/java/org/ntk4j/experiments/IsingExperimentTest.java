@@ -118,6 +118,25 @@ class IsingExperimentTest {
     for (int s = 1; s < r.steps().length; s++) assertTrue(r.ntkPlainDeviation()[s] > 1e-3, "no augmentation " + r.ntkPlainDeviation()[s]);
   }
 
+  /** Results do not depend on the thread count (kernel tiles and ensemble members in parallel). */
+  @Test
+  void bitwiseIndependentOfThreads() {
+    IsingExperiment.Result[] r = new IsingExperiment.Result[2];
+    for (int t = 1; t <= 2; t++) {
+      IsingExperiment.Config c = config(FC, "TxD4xZ2", new int[] {16}, 4, true, 5, 8);
+      c = new IsingExperiment.Config(c.l(), c.trainTemperatures(), c.perTemperature(), c.oodTemperatures(),
+          c.oodPerTemperature(), c.randomSpins(), c.target(), c.group(), c.architecture(), c.widths(), c.members(),
+          c.antithetic(), c.lr(), c.steps(), c.orbitElements(), c.algorithm(), c.thermalisation(), c.interval(), c.seed(), t);
+      KernelFunction kf = KernelFunction.of(c.architecture()).parameterization(Parameterization.NTK).threads(t).build();
+      r[t - 1] = IsingExperiment.run(c, train, ood, kf, null);
+    }
+    for (int s = 0; s < r[0].steps().length; s++) {
+      assertArrayEquals(r[0].ntkOod()[s], r[1].ntkOod()[s], 0.0);
+      assertArrayEquals(r[0].ensembleOod()[0][s], r[1].ensembleOod()[0][s], 0.0);
+    }
+    assertArrayEquals(r[0].ensembleDeviation()[0], r[1].ensembleDeviation()[0], 0.0);
+  }
+
   @Test
   void refusesBadConfigurations() {
     assertThrows(IllegalArgumentException.class, () -> config(FC, "TxD4xZ2", new int[] {8}, 3, true, 0));
