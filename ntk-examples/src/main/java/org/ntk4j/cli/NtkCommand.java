@@ -57,7 +57,7 @@ public abstract class NtkCommand implements Callable<Integer> {
 
   /** Prints the one-line summary of a successful run on stdout. */
   protected void summary(String line) {
-    out().println("ntk " + spec.name() + ": " + line);
+    out().println(spec.qualifiedName() + ": " + line);
     out().flush();
   }
 

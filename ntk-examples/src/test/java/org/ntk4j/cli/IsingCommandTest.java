@@ -49,7 +49,7 @@ class IsingCommandTest {
     assertTrue(r.out().contains("group TxD4xZ2 (|G| = 256, orbit deviation on 32 elements)"), r.out());
     assertTrue(r.out().contains("NTK, orbit-augmented (exact)   0 (exactly)"), r.out());
     assertTrue(r.out().contains("antithetic pairs"), r.out());
-    assertTrue(r.out().lines().reduce((a, b) -> b).orElseThrow().startsWith("ntk ising: NTK orbit deviation"), r.out());
+    assertTrue(r.out().lines().reduce((a, b) -> b).orElseThrow().startsWith("ntk experiment ising: NTK orbit deviation"), r.out());
     try (var s = Files.list(out)) {
       assertEquals(List.of("ood-meta.npy", "ood.npy", "ood_predictions.png", "orbit_deviation.csv", "orbit_deviation.png",
           "report.json", "train-meta.npy", "train.npy"), s.map(p -> p.getFileName().toString()).sorted().toList());

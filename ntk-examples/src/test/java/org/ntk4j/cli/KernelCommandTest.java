@@ -307,7 +307,7 @@ class KernelCommandTest {
     Cli.Result v = Cli.run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("ntk "), v.out());
-    Cli.run().refused("no command given (commands: kernel, predict, certify", "bench");
+    Cli.run().refused("no command given (commands: demo, kernel, predict, certify", "experiment", "bench");
     Cli.run("kernal").refused("kernal", "did you mean kernel");
   }
   // ------------------------------------------------------------------------------------------------ --spark
