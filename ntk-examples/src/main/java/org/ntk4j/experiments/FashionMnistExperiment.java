@@ -115,8 +115,8 @@ public final class FashionMnistExperiment {
   /**
    * Out-of-distribution images: each the sum of three Gaussian blobs with random centres inside the inscribed disc
    * (radius 0.3·side about the centre), widths 0.06–0.15·side and amplitudes 0.4–1, clipped to [0, 1]. Smooth and
-   * nearly zero at the border, so that interpolated rotations change them little and lose nothing at the corners,
-   * yet unlike any Fashion-MNIST class. Reproducible from the seed.
+   * below 0.08 in the corners, so that interpolated rotations change them little and lose little at the corners, yet
+   * unlike any Fashion-MNIST class. Reproducible from the seed.
    */
   public static Inputs blobImages(int n, Shape shape, long seed) {
     if (n < 1) throw new IllegalArgumentException("need at least one out-of-distribution image, got " + n);
