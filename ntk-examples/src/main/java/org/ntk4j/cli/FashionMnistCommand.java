@@ -28,19 +28,22 @@ import picocli.CommandLine.Option;
 /** {@code ntk experiment fashion-mnist}: OSP of the NTK, a deep ensemble and single networks under C4, C8, C16. */
 @Command(name = "fashion-mnist", sortOptions = false,
     description = {
-        "Rotated Fashion-MNIST: orbit-same-predictions (OSP) of the infinite ensemble (NTK), a finite deep ensemble and",
-        "single networks, all trained with rotation augmentation, beside the numbers reported in Gerken & Kessel (ICML 2024).",
+        "Rotated Fashion-MNIST: orbit-same-predictions (OSP) of the infinite ensemble (NTK), a finite deep",
+        "ensemble and single networks, all trained with rotation augmentation, beside the numbers reported by",
+        "Gerken & Kessel (ICML 2024).",
         "",
-        "For every group (C4 exact pixel rotations; C8, C16 rotations by bilinear interpolation, flagged as inexact), the",
-        "first --n-train training images (average-pooled by --downsample) are augmented by the whole orbit and fitted by",
-        "full-batch gradient descent on 1/2 mean((f - y)^2) with centred one-hot targets: --members networks of --arch at",
-        "--width, and analytically the infinite ensemble (NTK regression on the augmented set after the same --steps, and",
-        "converged). The NTK uses the exact group-averaged kernel for C4 and explicit augmentation for the interpolated",
-        "groups, where no group average exists. OSP: per input, how many of its |G| rotated copies get the same argmax as",
-        "the input itself (|G| = invariant), averaged over --n-ood out-of-distribution images (random smooth blobs) and",
-        "over the first --n-test test images; test accuracy on the unrotated test images.",
-        "Writes DIR/report.json, DIR/table.csv, DIR/table.txt, DIR/osp.png, DIR/osp_vs_ensemble_size.png, DIR/accuracy.png.",
-        "Defaults finish in minutes on 2 cores; the paper's scale is e.g. --n-train 2000 --downsample 1 --members 16.",
+        "For every group (C4: exact pixel rotations; C8, C16: rotations by bilinear interpolation, flagged as",
+        "inexact), the first --n-train training images (average-pooled by --downsample) are augmented by the",
+        "whole orbit and fitted by full-batch gradient descent on 1/2 mean((f - y)^2) with centred one-hot",
+        "targets: --members networks of --arch at --width, and analytically the infinite ensemble (NTK",
+        "regression on the augmented set after the same --steps, and converged). The NTK uses the exact",
+        "group-averaged kernel for C4 and explicit augmentation for the interpolated groups, which are no group",
+        "action, so that no group average exists. OSP: per input, how many of its |G| rotated copies get the",
+        "argmax of the input itself (|G|: invariant), averaged over --n-ood out-of-distribution images (smooth",
+        "random blobs) and over the first --n-test test images; accuracy on the unrotated test images.",
+        "Writes DIR/report.json, DIR/table.csv, DIR/table.txt, DIR/osp.png, DIR/osp_vs_ensemble_size.png and",
+        "DIR/accuracy.png. Defaults take a few minutes on 2 cores. Cost grows as (|G| n-train)^2 memory and",
+        "(|G| n-train)^3 time for the interpolated groups' explicit NTK solve.",
         ""},
     footer = {"", "Example:", "  ntk experiment fashion-mnist --out fmnist",
         "  ntk experiment fashion-mnist --groups C4 --n-train 1000 --width 1024 --members 32 --out fmnist-c4"})
@@ -50,7 +53,7 @@ public final class FashionMnistCommand extends NtkCommand {
    * an ensemble of M members averages away only as 1/√M, and which training never removes off the data) small beside
    * the learned one; Θ is then dominated by the last hidden layer's features.
    */
-  static final String DEFAULT_ARCH = "Flatten -> Dense(W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142, b_std=0.05)"
+  public static final String DEFAULT_ARCH = "Flatten -> Dense(W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142, b_std=0.05)"
       + " -> Relu -> Dense(W_std=0.1)";
 
   @Option(names = "--data", paramLabel = "DIR",
@@ -78,7 +81,7 @@ public final class FashionMnistCommand extends NtkCommand {
 
   @Option(names = "--arch", defaultValue = DEFAULT_ARCH, paramLabel = "ARCHITECTURE",
       description = "Network with hidden widths left free (set by --width) and a free readout (10 classes); default: "
-          + DEFAULT_ARCH + " (a small readout W_std keeps the initial-function noise small). CNNs with SAME padding and GlobalAvgPool work too (slower).")
+          + DEFAULT_ARCH + " (a small readout W_std keeps the initial-function noise small). CNNs (Conv with SAME padding, GlobalAvgPool) work too, at a much higher kernel cost.")
   String arch;
 
   @Option(names = "--width", defaultValue = "256", paramLabel = "W", description = "Hidden width of the finite networks (default 256).")
@@ -95,7 +98,7 @@ public final class FashionMnistCommand extends NtkCommand {
   @Option(names = "--steps", defaultValue = "100", paramLabel = "S", description = "Gradient-descent steps (default 100).")
   long steps;
 
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initialisations and noise images (default 0).")
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initialisations and out-of-distribution images (default 0).")
   long seed;
 
   @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
@@ -138,6 +141,16 @@ public final class FashionMnistCommand extends NtkCommand {
       if (!seen.add(names[i])) throw new CliException("--groups lists " + names[i] + " twice");
     }
     Layer a = checkArchitecture(parseArchitecture("--arch", arch), shape);
+    for (String g : names) {
+      if (g.equals("C4")) continue;
+      long m = Long.parseLong(g.substring(1)) * nTrain;
+      long bytes = 3L * m * m * Double.BYTES; // kernel, eigenvectors, workspace of the explicit solve
+      if (m > 46000 || bytes > Runtime.getRuntime().maxMemory()) {
+        throw new CliException(String.format(Locale.ROOT, "--groups %s with --n-train %d: the explicit NTK solve on %d"
+            + " augmented images needs about %s of memory (Java heap max %s); lower --n-train or leave %s out",
+            g, nTrain, m, Errors.human(bytes), Errors.human(Runtime.getRuntime().maxMemory()), g));
+      }
+    }
 
     FashionMnist.Split train = FashionMnist.load(data, true, nTrain, downsample);
     FashionMnist.Split test = FashionMnist.load(data, false, nTest, downsample);
