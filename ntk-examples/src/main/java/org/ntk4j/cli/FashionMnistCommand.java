@@ -308,7 +308,8 @@ public final class FashionMnistCommand extends NtkCommand {
     b.append("  \"osp_definition\": \"per input, number of the |G| rotated copies (identity included) with the argmax of"
         + " the unrotated input, averaged over inputs\",\n");
     b.append("  \"only_da\": \"mean over the ensemble members of each single network's figures\",\n");
-    b.append("  \"paper\": {\"groups\": [\"C4\", \"C8\", \"C16\"], \"osp_ood\": {");
+    b.append("  \"paper\": {\"note\": \"OSP as reported by Gerken & Kessel (ICML 2024) with their own networks, data"
+        + " size and out-of-distribution set; quoted, not recomputed\",\n    \"groups\": [\"C4\", \"C8\", \"C16\"], \"osp_ood\": {");
     for (int i = 0; i < FashionMnistExperiment.PAPER_ROWS.length; i++) {
       b.append(i > 0 ? ", " : "").append(str(FashionMnistExperiment.PAPER_ROWS[i])).append(": ")
           .append(Arrays.toString(FashionMnistExperiment.PAPER_OSP[i]));
