@@ -108,7 +108,8 @@ public final class Trainer {
     boolean random = cfg.augmentation().mode() == Augmentation.Mode.RANDOM;
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) perm[i] = i;
-    double[] xb = full && !random ? null : new double[Math.min(batch, CHUNK) * size];
+    // the whole set is used in place only when it fits one chunk; larger full batches are copied chunk by chunk
+    double[] xb = full && !random && n <= CHUNK ? null : new double[Math.min(batch, CHUNK) * size];
     double[] yb = new double[Math.min(batch, CHUNK) * k];
     double lr = cfg.lr();
     int r = 0;

@@ -89,6 +89,21 @@ class TrainingTest {
   }
 
   @Test
+  void fullBatchLargerThanOneChunkIsStillTheDiscreteStepPredictor() {
+    // regression: a full batch of more than Trainer.CHUNK samples is accumulated chunk by chunk (it once hit a null buffer)
+    FiniteNetwork net = new FiniteNetwork(LINEAR, Shape.flat(D), Parameterization.NTK);
+    int n = Trainer.CHUNK + 76;
+    Inputs x = gaussian(n, D, 5), xt = gaussian(3, D, 6);
+    double[] y = targets(n, K, 7);
+    double lr = 0.7;
+    double[] p0 = net.initialize(12);
+    double[][][] out = new Trainer(net, x, y, Training.fullBatch(lr, 0, 3)).train(p0.clone(), List.of(xt), new SplittableRandom(0), null);
+    double[] ref = linearPrediction(net, p0, x, y, xt, lr, 3);
+    for (int i = 0; i < ref.length; i++) assertEquals(ref[i], out[1][0][i], 1e-11, "entry " + i);
+    assertTrue(EnsembleComparison.rms(out[0][0], out[1][0]) > 1e-3, "three steps moved the prediction");
+  }
+
+  @Test
   void oneStepByHand() {
     // f = (W_std/√d)·x·W, one input, one output, d = 1: θ₁ = θ₀ − lr·(f − y)·x·W_std (N = 1)
     Layer l = Dense.of(1, 2.0, Double.NaN);

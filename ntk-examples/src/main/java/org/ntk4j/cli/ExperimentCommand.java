@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "experiment", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"The paper's experiments (toy, Ising, rotated Fashion-MNIST) with results and plots.", ""},
-    subcommands = {ToyCommand.class, IsingCommand.class})
+    subcommands = {ToyCommand.class, IsingCommand.class, FashionMnistCommand.class})
 public final class ExperimentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
