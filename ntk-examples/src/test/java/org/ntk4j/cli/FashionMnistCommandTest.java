@@ -49,7 +49,7 @@ class FashionMnistCommandTest {
     }
     String table = Files.readString(out.resolve("table.txt"));
     assertTrue(r.out().startsWith(table), "stdout starts with the table");
-    assertTrue(r.out().contains("ntk fashion-mnist: 10 training images 7x7, C4/C8, 2 members of width 16, 5 steps"), r.out());
+    assertTrue(r.out().contains("ntk experiment fashion-mnist: 10 training images 7x7, C4/C8, 2 members of width 16, 5 steps"), r.out());
     // the paper's rows, labelled as such, with its numbers for the columns shown
     assertEquals(List.of("3.85", "7.72"), cells(table, "paper (Gerken & Kessel 2024): DeepEns+DA"));
     assertEquals(List.of("3.41", "6.73"), cells(table, "paper (Gerken & Kessel 2024): only DA"));
