@@ -1,0 +1,63 @@
+// Host-side harness: evaluates the per-entry math of ntk_math.cuh on the CPU, in the order the CUDA kernels use
+// (self pass, then every pair with Dot2 over features 0..d-1), so that a JUnit test can compare it with the Java CPU
+// path (org.ntk4j.gpu.HostHarnessTest). Build: g++ -O2 -std=c++17 -ffp-contract=off -o host_harness host_harness.cpp
+// Input on stdin, numbers as C99 hex floats: "precision n1 n2 d nops", nops·5 program values, n1·d values of x1,
+// n2·d of x2. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+#include "ntk_math.cuh"
+
+static double next(FILE* f) {
+  char buf[128];
+  if (fscanf(f, "%127s", buf) != 1) { fprintf(stderr, "host_harness: input ends early\n"); exit(2); }
+  return strtod(buf, nullptr);
+}
+
+template <typename T>
+static void run(int n1, int n2, int d, const std::vector<double>& prog, int nops,
+                const std::vector<double>& x1d, const std::vector<double>& x2d) {
+  std::vector<T> x1(x1d.begin(), x1d.end()), x2(x2d.begin(), x2d.end());
+  int slots = 0;
+  for (int o = 0; o < nops; o++) {
+    int c = (int) prog[o * NTK_OP_STRIDE];
+    if (c != NTK_OP_DENSE_NTK && c != NTK_OP_DENSE_STD) slots++;
+  }
+  std::vector<T> t1((size_t) (slots + 1) * n1), t2((size_t) (slots + 1) * n2);
+  for (int side = 0; side < 2; side++) {
+    std::vector<T>& x = side == 0 ? x1 : x2;
+    std::vector<T>& t = side == 0 ? t1 : t2;
+    int n = side == 0 ? n1 : n2;
+    for (int i = 0; i < n; i++) {
+      Dot2<T> acc;
+      dot2_init(acc);
+      for (int k = 0; k < d; k++) dot2_add(acc, x[(size_t) i * d + k], x[(size_t) i * d + k]);
+      T nngp = input_gram(acc, d), ntk = T(0);
+      SelfVar<T> var{t.data(), n, i};
+      run_program<T>(prog.data(), nops, nngp, ntk, var);
+    }
+  }
+  for (int i = 0; i < n1; i++) {
+    for (int j = 0; j < n2; j++) {
+      Dot2<T> acc;
+      dot2_init(acc);
+      for (int k = 0; k < d; k++) dot2_add(acc, x1[(size_t) i * d + k], x2[(size_t) j * d + k]);
+      T nngp = input_gram(acc, d), ntk = T(0);
+      PairVar<T> var{t1.data(), t2.data(), n1, n2, i, j};
+      run_program<T>(prog.data(), nops, nngp, ntk, var);
+      printf("%a %a\n", (double) nngp, (double) ntk);
+    }
+  }
+}
+
+int main() {
+  int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);
+  int nops = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * d), x2((size_t) n2 * d);
+  for (double& v : prog) v = next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  if (prec == 32) run<float>(n1, n2, d, prog, nops, x1, x2);
+  else run<double>(n1, n2, d, prog, nops, x1, x2);
+  return 0;
+}
