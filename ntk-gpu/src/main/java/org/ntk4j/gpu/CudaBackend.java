@@ -41,6 +41,7 @@ public final class CudaBackend implements KernelBackend {
   private static final String PTX = "ntk_fc.ptx";
 
   private final Precision precision;
+  private final int maxSide;
   private CUcontext context;
   private CUmodule module;
   private CUfunction selfF64, selfF32, tileF64, tileF32;
@@ -50,7 +51,16 @@ public final class CudaBackend implements KernelBackend {
     this("float32".equalsIgnoreCase(System.getProperty("ntk4j.gpu.precision", "")) ? Precision.FLOAT32 : Precision.FLOAT64);
   }
 
-  public CudaBackend(Precision precision) { this.precision = java.util.Objects.requireNonNull(precision); }
+  public CudaBackend(Precision precision) { this(precision, MAX_SIDE); }
+
+  /** With a smaller tile cap (a multiple of {@link TilePlan#BLOCK}), e.g. to exercise many tiles and streams in tests. */
+  public CudaBackend(Precision precision, int maxSide) {
+    this.precision = java.util.Objects.requireNonNull(precision);
+    if (maxSide < TilePlan.BLOCK || maxSide % TilePlan.BLOCK != 0) {
+      throw new IllegalArgumentException("maxSide must be a positive multiple of " + TilePlan.BLOCK + ", got " + maxSide);
+    }
+    this.maxSide = maxSide;
+  }
 
   public Precision precision() { return precision; }
 
@@ -124,7 +134,7 @@ public final class CudaBackend implements KernelBackend {
           + " more than 3/4 of its free %d MiB; compute the kernel in row blocks", n1 + (symmetric ? 0 : n2), d,
           inputBytes >> 20, free[0] >> 20));
     }
-    int side = TilePlan.side(Math.max(free[0] / 4 - inputBytes, 1L << 20), STREAMS, n1, n2, MAX_SIDE);
+    int side = TilePlan.side(Math.max(free[0] / 4 - inputBytes, 1L << 20), STREAMS, n1, n2, maxSide);
     TilePlan plan = TilePlan.of(n1, n2, symmetric, side, STREAMS);
     if (progress != null) progress.start(plan.pairs());
     List<CUdeviceptr> allocated = new ArrayList<>();

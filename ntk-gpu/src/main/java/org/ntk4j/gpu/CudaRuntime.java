@@ -64,15 +64,24 @@ public final class CudaRuntime {
     }
   }
 
+  private static final java.util.regex.Pattern MISSING_SO =
+      java.util.regex.Pattern.compile("([\\w.+-]+\\.so[.0-9]*): cannot open shared object file");
+
+  /** A native-load failure in one line: JCuda's loader reports both attempts with nested stack traces. */
   static String oneLine(Throwable t) {
     String m = t.getMessage();
     if (m == null) m = t.getClass().getSimpleName();
-    Throwable c = t.getCause();
-    while ((m.contains("Could not load") || m.contains("Error while loading")) && c != null && c.getMessage() != null) {
-      m = c.getMessage();
-      c = c.getCause();
+    java.util.regex.Matcher so = MISSING_SO.matcher(m);
+    String missing = null;
+    while (so.find()) missing = so.group(1);
+    if (missing != null) {
+      return missing.startsWith("libcuda")
+          ? "the CUDA driver library " + missing + " is not installed (" + t.getClass().getSimpleName() + ")"
+          : "native library " + missing + " not found (" + t.getClass().getSimpleName() + ")";
     }
-    m = m.replaceAll("\\s+", " ").trim();
-    return m.length() > 240 ? m.substring(0, 240) + "..." : m;
+    String first = m.strip().split("\\R", 2)[0];
+    first = t.getClass().getSimpleName() + ": " + first.replaceAll("\\s+", " ");
+    return first.length() > 240 ? first.substring(0, 240) + "..." : first;
   }
+
 }

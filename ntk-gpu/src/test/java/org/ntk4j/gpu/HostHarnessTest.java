@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.Inputs;
 import org.ntk4j.kernel.KernelBackend;
@@ -21,8 +21,8 @@ import org.ntk4j.layers.Parameterization;
  * wherever a C++ compiler exists (skipped with the reason otherwise).
  */
 class HostHarnessTest {
-  @BeforeAll
-  static void compiler() {
+  @BeforeEach
+  void compiler() {
     String why = HostHarness.unavailable();
     assumeTrue(why == null, () -> "skipped: " + why);
   }
