@@ -42,6 +42,7 @@ public final class CudaBackend implements KernelBackend {
 
   private final Precision precision;
   private final int maxSide;
+  private String moduleFailure;
   private CUcontext context;
   private CUmodule module;
   private CUfunction selfF64, selfF32, tileF64, tileF32;
@@ -66,7 +67,23 @@ public final class CudaBackend implements KernelBackend {
 
   @Override public String name() { return "gpu"; }
 
-  @Override public String unavailable() { return CudaRuntime.status().reason(); }
+  /**
+   * Null when a device is present and our PTX loads on it; otherwise why not (no device, or a driver too old for the
+   * PTX ISA: ntk_fc.ptx is PTX 9.0 from nvcc 13, which needs a CUDA 13 driver). Checked once.
+   */
+  @Override public synchronized String unavailable() {
+    String why = CudaRuntime.status().reason();
+    if (why != null) return why;
+    if (moduleFailure == null && module == null) {
+      try {
+        ensureModule();
+      } catch (RuntimeException | LinkageError e) {
+        moduleFailure = "CUDA device " + CudaRuntime.status().deviceName() + " cannot load ntk_fc.ptx (PTX ISA 9.0 from"
+            + " nvcc 13 needs a driver for CUDA 13 or newer): " + CudaRuntime.oneLine(e);
+      }
+    }
+    return moduleFailure;
+  }
 
   @Override public String unsupported(KernelFunction kf, Shape shape) {
     return GpuProgram.unsupportedReason(kf.architecture(), shape, kf.parameterization());
