@@ -1,8 +1,9 @@
 // Host-side harness: evaluates the per-entry math of ntk_math.cuh on the CPU, in the order the CUDA kernels use
 // (self pass, then every pair with Dot2 over features 0..d-1), so that a JUnit test can compare it with the Java CPU
 // path (org.ntk4j.gpu.HostHarnessTest). Build: g++ -O2 -std=c++17 -ffp-contract=off -o host_harness host_harness.cpp
-// Input on stdin, numbers as C99 hex floats: "precision n1 n2 d nops", nops·5 program values, n1·d values of x1,
-// n2·d of x2. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+// Input on stdin, numbers as C99 hex floats. Fully connected: "fc precision n1 n2 d nops", nops·5 program values,
+// n1·d values of x1, n2·d of x2. Spatial (diagonal mode): "conv n1 n2 P C nops ngeom maxP per", the program, ngeom
+// geometry ints, n1·P·C values of x1, n2·P·C of x2. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -50,7 +51,47 @@ static void run(int n1, int n2, int d, const std::vector<double>& prog, int nops
   }
 }
 
+static void conv() {
+  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
+  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
+  std::vector<int> geom(ngeom + 1);
+  for (double& v : prog) v = next(stdin);
+  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1), buf(4 * (size_t) maxP);
+  HostTeam team;
+  double res[2];
+  for (int side = 0; side < 2; side++) {
+    const std::vector<double>& x = side == 0 ? x1 : x2;
+    std::vector<double>& t = side == 0 ? t1 : t2;
+    int n = side == 0 ? n1 : n2;
+    for (int i = 0; i < n; i++) {
+      const double* xi = x.data() + (size_t) i * P * C;
+      for (int p = 0; p < P; p++) { buf[p] = input_position(xi, xi, p, C); buf[maxP + p] = 0; }
+      SelfVarP var{t.data(), per, i};
+      run_spatial(prog.data(), nops, geom.data(), buf.data(), buf.data() + maxP, buf.data() + 2 * maxP,
+                  buf.data() + 3 * maxP, P, team, var, res);
+    }
+  }
+  for (int i = 0; i < n1; i++) {
+    for (int j = 0; j < n2; j++) {
+      const double* xi = x1.data() + (size_t) i * P * C;
+      const double* xj = x2.data() + (size_t) j * P * C;
+      for (int p = 0; p < P; p++) { buf[p] = input_position(xi, xj, p, C); buf[maxP + p] = 0; }
+      PairVarP var{t1.data(), t2.data(), per, i, j};
+      run_spatial(prog.data(), nops, geom.data(), buf.data(), buf.data() + maxP, buf.data() + 2 * maxP,
+                  buf.data() + 3 * maxP, P, team, var, res);
+      printf("%a %a\n", res[0], res[1]);
+    }
+  }
+}
+
 int main() {
+  char mode[16];
+  if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
+  if (mode[0] == 'c') { conv(); return 0; }
   int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);
   int nops = (int) next(stdin);
   std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * d), x2((size_t) n2 * d);

@@ -38,6 +38,8 @@ public final class CudaBackend implements KernelBackend {
   /** Tile side cap: 2048² pairs × Σ, Θ × 8 B = 64 MiB per stream. */
   static final int MAX_SIDE = 2048;
   static final int STREAMS = 3;
+  /** Threads per pair (block) in the convolutional kernels. */
+  static final int CONV_THREADS = 128;
   private static final String PTX = "ntk_fc.ptx";
 
   private final Precision precision;
@@ -45,7 +47,8 @@ public final class CudaBackend implements KernelBackend {
   private String moduleFailure;
   private CUcontext context;
   private CUmodule module;
-  private CUfunction selfF64, selfF32, tileF64, tileF32;
+  private CUmodule convModule;
+  private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64;
 
   /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
   public CudaBackend() {
@@ -78,7 +81,7 @@ public final class CudaBackend implements KernelBackend {
       try {
         ensureModule();
       } catch (RuntimeException | LinkageError e) {
-        moduleFailure = "CUDA device " + CudaRuntime.status().deviceName() + " cannot load ntk_fc.ptx (PTX ISA 9.0 from"
+        moduleFailure = "CUDA device " + CudaRuntime.status().deviceName() + " cannot load our PTX (PTX ISA 9.0 from"
             + " nvcc 13 needs a driver for CUDA 13 or newer): " + CudaRuntime.oneLine(e);
       }
     }
@@ -86,7 +89,15 @@ public final class CudaBackend implements KernelBackend {
   }
 
   @Override public String unsupported(KernelFunction kf, Shape shape) {
-    return GpuProgram.unsupportedReason(kf.architecture(), shape, kf.parameterization());
+    try {
+      GpuProgram p = GpuProgram.lower(kf.architecture(), shape, kf.parameterization(), kf.usesFullCovariance(shape));
+      if (p.isSpatial() && precision == Precision.FLOAT32) {
+        return "convolutional networks run on the GPU in float64 only (this backend is float32)";
+      }
+      return null;
+    } catch (GpuProgram.Unsupported e) {
+      return e.getMessage();
+    }
   }
 
   /** Receives finished tiles on the calling thread: Σ and Θ of the tile, row-major rows × cols. */
@@ -131,15 +142,18 @@ public final class CudaBackend implements KernelBackend {
                                   KernelFunction.Progress progress, TileSink sink) {
     String why = unavailable();
     if (why != null) throw new org.ntk4j.kernel.BackendUnavailableException(why);
+    String no = unsupported(kf, x1.shape());
+    if (no != null) throw new IllegalArgumentException("the GPU backend cannot compute this architecture: " + no);
     GpuProgram prog;
     try {
-      prog = GpuProgram.lower(kf.architecture(), x1.shape(), kf.parameterization());
+      prog = GpuProgram.lower(kf.architecture(), x1.shape(), kf.parameterization(), kf.usesFullCovariance(x1.shape()));
     } catch (GpuProgram.Unsupported e) {
-      throw new IllegalArgumentException("the GPU backend cannot compute this architecture: " + e.getMessage());
+      throw new IllegalStateException(e.getMessage());
     }
     ensureModule();
     JCudaDriver.cuCtxSetCurrent(context);
     boolean f32 = precision == Precision.FLOAT32;
+    boolean conv = prog.isSpatial();
     int elem = f32 ? Sizeof.FLOAT : Sizeof.DOUBLE;
     int d = prog.inputDim();
     int n1 = x1.n(), n2 = x2.n();
@@ -161,10 +175,21 @@ public final class CudaBackend implements KernelBackend {
       CUdeviceptr dProg = upload(prog.packed(), allocated);
       CUdeviceptr dx1 = uploadInputs(x1, f32, allocated);
       CUdeviceptr dx2 = symmetric ? dx1 : uploadInputs(x2, f32, allocated);
-      CUdeviceptr t1 = alloc((long) elem * Math.max(1, prog.tapeSlots()) * n1, allocated);
-      CUdeviceptr t2 = symmetric ? t1 : alloc((long) elem * Math.max(1, prog.tapeSlots()) * n2, allocated);
-      selfPass(f32 ? selfF32 : selfF64, dx1, n1, d, dProg, prog.opCount(), t1);
-      if (!symmetric) selfPass(f32 ? selfF32 : selfF64, dx2, n2, d, dProg, prog.opCount(), t2);
+      int per = Math.max(1, prog.tapePerInput());
+      CUdeviceptr t1 = alloc((long) elem * per * n1, allocated);
+      CUdeviceptr t2 = symmetric ? t1 : alloc((long) elem * per * n2, allocated);
+      CUdeviceptr dGeom = null;
+      int shared = 4 * 8 * prog.maxPositions();
+      if (conv) {
+        int[] g = prog.geometry();
+        dGeom = alloc(4L * Math.max(1, g.length), allocated);
+        if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
+        convSelf(dx1, n1, prog, dProg, dGeom, t1, per, shared);
+        if (!symmetric) convSelf(dx2, n2, prog, dProg, dGeom, t2, per, shared);
+      } else {
+        selfPass(f32 ? selfF32 : selfF64, dx1, n1, d, dProg, prog.opCount(), t1);
+        if (!symmetric) selfPass(f32 ? selfF32 : selfF64, dx2, n2, d, dProg, prog.opCount(), t2);
+      }
       JCudaDriver.cuCtxSynchronize();
       long tileBytes = 8L * side * side;
       CUdeviceptr[] outA = new CUdeviceptr[STREAMS], outB = new CUdeviceptr[STREAMS];
@@ -182,10 +207,17 @@ public final class CudaBackend implements KernelBackend {
       for (TilePlan.Tile t : plan.tiles()) {
         int s = t.stream();
         if (inFlight[s] != null) drain(streams[s], inFlight[s], hostA[s], hostB[s], sink, progress);
-        LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
-            prog.opCount(), t1, t2, outA[s], outB[s], t.cols());
-        int[] grid = LaunchArgs.tileGrid(t.rows(), t.cols());
-        JCudaDriver.cuLaunchKernel(tileF, grid[0], grid[1], 1, 16, 16, 1, 0, streams[s], params(args), null);
+        if (conv) {
+          LaunchArgs args = LaunchArgs.convTile(dx1, t.i0(), dx2, t.j0(), t.rows(), t.cols(), prog.positions(),
+              prog.channels(), dProg, prog.opCount(), dGeom, prog.maxPositions(), t1, t2, per, outA[s], outB[s], t.cols());
+          JCudaDriver.cuLaunchKernel(convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared, streams[s],
+              params(args), null);
+        } else {
+          LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
+              prog.opCount(), t1, t2, outA[s], outB[s], t.cols());
+          int[] grid = LaunchArgs.tileGrid(t.rows(), t.cols());
+          JCudaDriver.cuLaunchKernel(tileF, grid[0], grid[1], 1, 16, 16, 1, 0, streams[s], params(args), null);
+        }
         long bytes = 8L * t.rows() * t.cols();
         JCudaDriver.cuMemcpyDtoHAsync(hostA[s], outA[s], bytes, streams[s]);
         JCudaDriver.cuMemcpyDtoHAsync(hostB[s], outB[s], bytes, streams[s]);
@@ -219,6 +251,13 @@ public final class CudaBackend implements KernelBackend {
   private void selfPass(CUfunction f, CUdeviceptr x, int n, int d, CUdeviceptr prog, int nops, CUdeviceptr tape) {
     LaunchArgs args = LaunchArgs.fcSelf(x, n, d, prog, nops, tape);
     JCudaDriver.cuLaunchKernel(f, (n + 127) / 128, 1, 1, 128, 1, 1, 0, null, params(args), null);
+  }
+
+  private void convSelf(CUdeviceptr x, int n, GpuProgram prog, CUdeviceptr dProg, CUdeviceptr dGeom, CUdeviceptr tape,
+                        int per, int shared) {
+    LaunchArgs args = LaunchArgs.convSelf(x, n, prog.positions(), prog.channels(), dProg, prog.opCount(), dGeom,
+        prog.maxPositions(), tape, per);
+    JCudaDriver.cuLaunchKernel(convSelfF64, n, 1, 1, CONV_THREADS, 1, 1, shared, null, params(args), null);
   }
 
   private static Pointer params(LaunchArgs args) {
@@ -274,6 +313,11 @@ public final class CudaBackend implements KernelBackend {
     selfF32 = function(m, "ntk_fc_self_f32");
     tileF64 = function(m, "ntk_fc_tile_f64");
     tileF32 = function(m, "ntk_fc_tile_f32");
+    CUmodule cm = new CUmodule();
+    JCudaDriver.cuModuleLoadData(cm, ptx("ntk_conv.ptx"));
+    convSelfF64 = function(cm, "ntk_conv_self_f64");
+    convTileF64 = function(cm, "ntk_conv_tile_f64");
+    convModule = cm;
     module = m;
   }
 
@@ -284,14 +328,16 @@ public final class CudaBackend implements KernelBackend {
   }
 
   /** The committed PTX from the class path, NUL-terminated as cuModuleLoadData expects. */
-  static byte[] ptx() {
-    try (InputStream in = CudaBackend.class.getResourceAsStream(PTX)) {
-      if (in == null) throw new IllegalStateException("PTX resource org/ntk4j/gpu/" + PTX + " missing from the class path");
+  static byte[] ptx() { return ptx(PTX); }
+
+  static byte[] ptx(String name) {
+    try (InputStream in = CudaBackend.class.getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException("PTX resource org/ntk4j/gpu/" + name + " missing from the class path");
       byte[] b = in.readAllBytes();
       byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
       return z;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read PTX resource " + PTX, e);
+      throw new IllegalStateException("cannot read PTX resource " + name, e);
     }
   }
 

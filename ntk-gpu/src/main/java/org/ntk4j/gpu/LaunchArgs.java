@@ -15,6 +15,15 @@ public final class LaunchArgs {
   public static final List<String> FC_TILE = List.of("ptr", "int", "int", "int", "ptr", "int", "int", "int", "int",
       "ptr", "int", "ptr", "ptr", "ptr", "ptr", "int");
 
+  /** {@code ntk_conv_self_f64(x, n, P, C, prog, nops, geom, maxP, tape, per)}. */
+  public static final List<String> CONV_SELF = List.of("ptr", "int", "int", "int", "ptr", "int", "ptr", "int", "ptr", "int");
+  /**
+   * {@code ntk_conv_tile_f64(xa, ia0, xb, jb0, rows, cols, P, C, prog, nops, geom, maxP, tapeA, tapeB, per, outNngp,
+   * outNtk, ld)}.
+   */
+  public static final List<String> CONV_TILE = List.of("ptr", "int", "ptr", "int", "int", "int", "int", "int", "ptr",
+      "int", "ptr", "int", "ptr", "ptr", "int", "ptr", "ptr", "int");
+
   private final List<String> signature;
   private final List<Object> values = new ArrayList<>();
 
@@ -52,6 +61,19 @@ public final class LaunchArgs {
 
   public static LaunchArgs fcSelf(Object x, int n, int d, Object prog, int nops, Object tape) {
     return new LaunchArgs(FC_SELF).ptr(x).i32(n).i32(d).ptr(prog).i32(nops).ptr(tape);
+  }
+
+  public static LaunchArgs convSelf(Object x, int n, int positions, int channels, Object prog, int nops, Object geom,
+                                    int maxP, Object tape, int per) {
+    return new LaunchArgs(CONV_SELF).ptr(x).i32(n).i32(positions).i32(channels).ptr(prog).i32(nops).ptr(geom).i32(maxP)
+        .ptr(tape).i32(per);
+  }
+
+  public static LaunchArgs convTile(Object xa, int ia0, Object xb, int jb0, int rows, int cols, int positions,
+                                    int channels, Object prog, int nops, Object geom, int maxP, Object tapeA,
+                                    Object tapeB, int per, Object outNngp, Object outNtk, int ld) {
+    return new LaunchArgs(CONV_TILE).ptr(xa).i32(ia0).ptr(xb).i32(jb0).i32(rows).i32(cols).i32(positions).i32(channels)
+        .ptr(prog).i32(nops).ptr(geom).i32(maxP).ptr(tapeA).ptr(tapeB).i32(per).ptr(outNngp).ptr(outNtk).i32(ld);
   }
 
   /** Grid of blocks for a tile of rows × cols pairs: x over columns, y over rows, {@link TilePlan#BLOCK} pairs each. */

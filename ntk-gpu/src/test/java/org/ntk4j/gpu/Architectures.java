@@ -39,12 +39,39 @@ final class Architectures {
     return m;
   }
 
-  /** Convolutional (kernel-engine tests of the spatial layers): these stay on the CPU for now. */
-  static Map<String, Layer> convolutional() {
+  /** Convolutional networks with pooling (full spatial covariance): these stay on the CPU for now. */
+  static Map<String, Layer> pooling() {
     Map<String, Layer> m = new LinkedHashMap<>();
     for (String a : new String[] {
         "Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> Relu -> GlobalAvgPool -> Dense(W_std=1.5)",
+        "Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> AvgPool(2) -> Flatten -> Dense(W_std=1.5)",
+    }) {
+      m.put(a, ArchitectureParser.parse(a));
+    }
+    return m;
+  }
+
+  /** Convolutional networks with a Flatten readout (diagonal mode): these lower to the GPU's spatial kernels. */
+  static Map<String, Layer> convolutionalFlatten() {
+    Map<String, Layer> m = new LinkedHashMap<>();
+    for (String a : new String[] {
         "Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> Flatten -> Dense(W_std=1.5)",
+        "Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> Relu -> Conv(3x3, padding=SAME, W_std=1.4) -> Erf"
+            + " -> Flatten -> Dense(W_std=1.2, b_std=0.2) -> Relu -> Dense(W_std=1.0)",
+        "Conv(2, stride=2, padding=VALID, W_std=1.3) -> Relu -> Conv(3, stride=1, padding=SAME, W_std=1.3, b_std=0.05)"
+            + " -> Relu -> Flatten -> Dense(W_std=1.1)",
+    }) {
+      m.put(a, ArchitectureParser.parse(a));
+    }
+    return m;
+  }
+
+  /** With stated channel counts, for the standard parameterisation. */
+  static Map<String, Layer> convolutionalFlattenStandard() {
+    Map<String, Layer> m = new LinkedHashMap<>();
+    for (String a : new String[] {
+        "Conv(8, 3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> Conv(4, 3, padding=CIRCULAR, W_std=1.2) -> Relu"
+            + " -> Flatten -> Dense(1, W_std=1.5)",
     }) {
       m.put(a, ArchitectureParser.parse(a));
     }
@@ -67,10 +94,21 @@ final class Architectures {
     return new Inputs(n, Shape.flat(d), x);
   }
 
-  static Inputs images(int n, long seed) {
+  static Inputs images(int n, long seed) { return images(n, 4, 4, 2, seed); }
+
+  /** Random images with a zero image (0), a duplicate (2 of 1) and a negated one (3 of 1) when n ≥ 4. */
+  static Inputs images(int n, int h, int w, int c, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    double[] x = new double[n * 4 * 4 * 2];
+    int size = h * w * c;
+    double[] x = new double[n * size];
     for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
-    return new Inputs(n, Shape.of(new int[] {4, 4}, 2), x);
+    if (n >= 4) {
+      for (int j = 0; j < size; j++) {
+        x[j] = 0;
+        x[2 * size + j] = x[size + j];
+        x[3 * size + j] = -x[size + j];
+      }
+    }
+    return new Inputs(n, Shape.of(new int[] {h, w}, c), x);
   }
 }

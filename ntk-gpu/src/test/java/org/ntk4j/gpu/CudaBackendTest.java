@@ -19,8 +19,8 @@ import org.ntk4j.layers.Parameterization;
 
 /**
  * On a CUDA device: every architecture of the kernel-engine tests gives the CPU path's Σ and Θ, ≤ 1e-12 relative per
- * entry in float64 and ≤ 1e-5 of the largest entry in float32; architectures the GPU does not lower fall back to the
- * CPU. Skipped with the reason on machines without a device (run by ntk-gpu/device-check.sh on one).
+ * entry in float64 and ≤ 1e-5 of the largest entry in float32; architectures the GPU does not lower (pooling) fall
+ * back to the CPU. Skipped with the reason on machines without a device (run by ntk-gpu/device-check.sh on one).
  */
 class CudaBackendTest {
   @BeforeEach
@@ -74,6 +74,31 @@ class CudaBackendTest {
   }
 
   @Test
+  void convolutionalFlattenFloat64EqualsCpu() {
+    CudaBackend gpu = new CudaBackend(CudaBackend.Precision.FLOAT64, 64);
+    Inputs x = Architectures.images(90, 8, 8, 3, 21);
+    Inputs y = Architectures.images(20, 8, 8, 3, 22);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.convolutionalFlatten()
+          : Architectures.convolutionalFlattenStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        KernelFunction cpu = kf(e.getValue(), p, KernelBackend.Choice.CPU, null);
+        KernelFunction g = kf(e.getValue(), p, KernelBackend.Choice.GPU, gpu);
+        assertSame(gpu, g.selectBackend(x.shape()).backend(), e.getKey());
+        for (boolean sym : new boolean[] {true, false}) {
+          Kernels ref = sym ? cpu.compute(x) : cpu.compute(x, y);
+          Kernels k = sym ? g.compute(x) : g.compute(x, y);
+          String what = e.getKey() + " " + p + (sym ? " x with x" : " x with y");
+          Compare.assertClose(k.nngp(), ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(k.ntk(), ref.ntk(), 1e-12, what + " NTK");
+          System.out.printf("%s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(k.nngp(), ref.nngp()), Compare.maxRelative(k.ntk(), ref.ntk()));
+        }
+      }
+    }
+  }
+
+  @Test
   void float64WithLargeTilesEqualsCpu() {
     check(Architectures.fullyConnected(), Parameterization.NTK, new CudaBackend(CudaBackend.Precision.FLOAT64), 1e-12);
   }
@@ -84,17 +109,17 @@ class CudaBackendTest {
   }
 
   @Test
-  void autoUsesTheDeviceAndConvolutionsFallBack() {
+  void autoUsesTheDeviceAndPoolingFallsBack() {
     Layer fc = Architectures.fullyConnected().values().iterator().next();
     Inputs x = Architectures.flatInputs(10, 8, 3);
     assertTrue(kf(fc, Parameterization.NTK, KernelBackend.Choice.AUTO, null).selectBackend(x.shape()).backend()
         instanceof CudaBackend);
     Inputs img = Architectures.images(5, 4);
-    for (Map.Entry<String, Layer> e : Architectures.convolutional().entrySet()) {
+    for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
       KernelFunction g = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.GPU, null);
       Backends.Selection s = g.selectBackend(img.shape());
       assertSame(CpuBackend.INSTANCE, s.backend(), e.getKey());
-      assertTrue(s.note().contains("convolutional networks are not lowered"), s.note());
+      assertTrue(s.note().contains("pooling needs the full spatial covariance"), s.note());
       Kernels k = g.compute(img);
       Kernels ref = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.CPU, null).compute(img);
       assertEquals(ref.ntk(0, 1), k.ntk(0, 1), 0.0);

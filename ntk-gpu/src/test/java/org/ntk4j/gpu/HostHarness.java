@@ -43,10 +43,21 @@ final class HostHarness {
     if (unavailable() != null) throw new IllegalStateException(unavailable());
     int d = prog.inputDim();
     StringBuilder sb = new StringBuilder();
-    sb.append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(d).append(' ')
+    if (prog.isSpatial()) {
+      if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
+      sb.append("conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+          .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
+          .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
+      for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+      for (int v : prog.geometry()) sb.append(v).append(' ');
+      sb.append('\n');
+    } else {
+      sb.append("fc ").append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(d).append(' ')
         .append(prog.opCount()).append('\n');
-    for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
-    sb.append('\n');
+      for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+    }
     for (Inputs x : new Inputs[] {x1, x2}) {
       for (double v : x.data()) sb.append(Double.toHexString(v)).append(' ');
       sb.append('\n');

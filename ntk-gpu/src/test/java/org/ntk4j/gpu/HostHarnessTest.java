@@ -59,6 +59,27 @@ class HostHarnessTest {
   }
 
   @Test
+  void convolutionalFlattenFloat64MatchesCpu() throws Exception {
+    Inputs x = Architectures.images(7, 5, 6, 3, 8);
+    Inputs y = Architectures.images(4, 5, 6, 3, 9);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.convolutionalFlatten()
+          : Architectures.convolutionalFlattenStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p, false);
+        assertTrue(prog.isSpatial());
+        for (Inputs[] pair : new Inputs[][] {{x, x}, {x, y}}) {
+          Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
+          double[][] h = HostHarness.run(prog, pair[0], pair[1], 64);
+          String what = e.getKey() + " (" + p + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+          Compare.assertClose(h[0], ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(h[1], ref.ntk(), 1e-12, what + " NTK");
+        }
+      }
+    }
+  }
+
+  @Test
   void float32MatchesCpuToTenPpm() throws Exception {
     check(Architectures.fullyConnected(), Parameterization.NTK, 32, 1e-5);
   }

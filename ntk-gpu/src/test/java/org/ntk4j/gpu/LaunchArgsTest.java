@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 class LaunchArgsTest {
   /** Parameter kinds of every extern "C" kernel in ntk_fc.cu, read from the source. */
   static Map<String, List<String>> cudaSignatures() throws Exception {
-    String src = Files.readString(Tools.CUDA_DIR.resolve("ntk_fc.cu"), StandardCharsets.UTF_8);
+    return cudaSignatures("ntk_fc.cu");
+  }
+
+  static Map<String, List<String>> cudaSignatures(String file) throws Exception {
+    String src = Files.readString(Tools.CUDA_DIR.resolve(file), StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("extern \"C\" __global__ void (?:__launch_bounds__\\(\\d+\\)\\s*)?(\\w+)\\(([^)]*)\\)")
         .matcher(src);
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -40,6 +44,10 @@ class LaunchArgsTest {
     assertEquals(LaunchArgs.FC_SELF, sig.get("ntk_fc_self_f32"));
     assertEquals(LaunchArgs.FC_TILE, sig.get("ntk_fc_tile_f64"));
     assertEquals(LaunchArgs.FC_TILE, sig.get("ntk_fc_tile_f32"));
+    Map<String, List<String>> conv = cudaSignatures("ntk_conv.cu");
+    assertEquals(List.of("ntk_conv_self_f64", "ntk_conv_tile_f64"), List.copyOf(conv.keySet()));
+    assertEquals(LaunchArgs.CONV_SELF, conv.get("ntk_conv_self_f64"));
+    assertEquals(LaunchArgs.CONV_TILE, conv.get("ntk_conv_tile_f64"));
   }
 
   @Test

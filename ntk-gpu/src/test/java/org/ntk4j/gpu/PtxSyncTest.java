@@ -23,8 +23,12 @@ class PtxSyncTest {
   static final List<String> NVCC_FLAGS = List.of("-ptx", "-arch=compute_80", "-fmad=false");
   static final Pattern RELEASE = Pattern.compile("Cuda compilation tools, release ([0-9.]+), (V[0-9.]+)");
 
-  static String committed() throws Exception {
-    return Files.readString(Tools.CUDA_DIR.resolve("ntk_fc.ptx"), StandardCharsets.US_ASCII);
+  static final List<String> MODULES = List.of("ntk_fc", "ntk_conv");
+
+  static String committed() throws Exception { return committed("ntk_fc"); }
+
+  static String committed(String module) throws Exception {
+    return Files.readString(Tools.CUDA_DIR.resolve(module + ".ptx"), StandardCharsets.US_ASCII);
   }
 
   @Test
@@ -33,6 +37,11 @@ class PtxSyncTest {
     for (String k : new String[] {"ntk_fc_self_f64", "ntk_fc_self_f32", "ntk_fc_tile_f64", "ntk_fc_tile_f32"}) {
       assertTrue(ptx.contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
     }
+    for (String k : new String[] {"ntk_conv_self_f64", "ntk_conv_tile_f64"}) {
+      assertTrue(committed("ntk_conv").contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
+    }
+    assertEquals(committed("ntk_conv"), new String(java.util.Arrays.copyOf(CudaBackend.ptx("ntk_conv.ptx"),
+        CudaBackend.ptx("ntk_conv.ptx").length - 1), StandardCharsets.US_ASCII));
     assertTrue(ptx.contains(".target sm_80"), "PTX targets compute_80 (runs on A100, H100, H200 through the driver's JIT)");
     // the class-path copy is the committed file
     assertEquals(ptx, new String(java.util.Arrays.copyOf(CudaBackend.ptx(), CudaBackend.ptx().length - 1),
@@ -52,15 +61,17 @@ class PtxSyncTest {
             + ours.group(2) + " (other releases emit other PTX)");
     Path out = Path.of("target", "ptx-check");
     Files.createDirectories(out);
-    Path gen = out.resolve("ntk_fc.ptx").toAbsolutePath();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(nvcc.toString());
-    cmd.addAll(NVCC_FLAGS);
-    cmd.addAll(List.of("-o", gen.toString(), "ntk_fc.cu"));
-    Tools.run(cmd, null, Tools.CUDA_DIR, 300);
-    String fresh = Files.readString(gen, StandardCharsets.US_ASCII);
-    assertTrue(fresh.equals(committed()), "ntk-gpu/src/main/cuda/ntk_fc.ptx is stale: regenerate it with"
-        + " ntk-gpu/src/main/cuda/regenerate-ptx.sh and commit it with the .cu change");
+    for (String m : MODULES) {
+      Path gen = out.resolve(m + ".ptx").toAbsolutePath();
+      List<String> cmd = new ArrayList<>();
+      cmd.add(nvcc.toString());
+      cmd.addAll(NVCC_FLAGS);
+      cmd.addAll(List.of("-o", gen.toString(), m + ".cu"));
+      Tools.run(cmd, null, Tools.CUDA_DIR, 300);
+      String fresh = Files.readString(gen, StandardCharsets.US_ASCII);
+      assertTrue(fresh.equals(committed(m)), "ntk-gpu/src/main/cuda/" + m + ".ptx is stale: regenerate it with"
+          + " ntk-gpu/src/main/cuda/regenerate-ptx.sh and commit it with the .cu change");
+    }
   }
 
   @Test
