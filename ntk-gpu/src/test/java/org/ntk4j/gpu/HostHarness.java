@@ -27,7 +27,7 @@ final class HostHarness {
           Path out = Path.of("target", "host-harness");
           Files.createDirectories(out);
           Path bin = out.resolve("host_harness");
-          Tools.run(List.of(cxx.toString(), "-O2", "-std=c++17", "-ffp-contract=off", "-Wall", "-Werror", "-o",
+          Tools.run(List.of(cxx.toString(), "-O2", "-std=c++20", "-pthread", "-ffp-contract=off", "-Wall", "-Werror", "-o",
               bin.toAbsolutePath().toString(), "host_harness.cpp"), null, Tools.CUDA_DIR, 120);
           binary = bin;
         } catch (IOException | InterruptedException e) {
@@ -40,12 +40,18 @@ final class HostHarness {
 
   /** Σ and Θ (n1 × n2, row-major) as the kernels' math computes them; precision 64 or 32. */
   static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision) throws IOException, InterruptedException {
+    return run(prog, x1, x2, precision, 1);
+  }
+
+  /** As {@link #run(GpuProgram, Inputs, Inputs, int)}; spatial programs run each pair on {@code team} threads. */
+  static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision, int team)
+      throws IOException, InterruptedException {
     if (unavailable() != null) throw new IllegalStateException(unavailable());
     int d = prog.inputDim();
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
       if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
-      sb.append("conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+      sb.append(team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');

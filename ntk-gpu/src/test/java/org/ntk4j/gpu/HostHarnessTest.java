@@ -80,6 +80,19 @@ class HostHarnessTest {
   }
 
   @Test
+  void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
+    // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
+    Inputs x = Architectures.images(4, 5, 6, 3, 10);
+    for (Map.Entry<String, Layer> e : Architectures.convolutionalFlatten().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK, false);
+      double[][] one = HostHarness.run(prog, x, x, 64, 1);
+      double[][] team = HostHarness.run(prog, x, x, 64, 7);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], team[0], 0.0, e.getKey());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], team[1], 0.0, e.getKey());
+    }
+  }
+
+  @Test
   void float32MatchesCpuToTenPpm() throws Exception {
     check(Architectures.fullyConnected(), Parameterization.NTK, 32, 1e-5);
   }
