@@ -3,7 +3,7 @@
 # Prepare HERE first:  ntk-gpu/prepare-device.sh --jre
 # Then run it there:   run(command="ntk-gpu/device-check.sh", carry=["ntk-gpu/target/device", ".jre"], timeout_s=420)
 # Writes to $OUT: java-version.txt, nvidia-smi.txt, ptx-check.txt, gpu-tests.txt (every GPU test, CPU-side tests too),
-# bench-fc.txt, bench-cnn.txt, summary.txt. Exit code: 0 when the tests passed.
+# bench-fc.txt, bench-cnn.txt, bench-cnn-flatten.txt, summary.txt. Exit code: 0 when the tests passed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/ntk-gpu/target/device-out}
@@ -58,4 +58,9 @@ timeout 120 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 50000 --fc-d
 timeout 60 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 2 --cnn-size 32 --cnn-depth 21 \
   --out "$OUT/bench-cnn.txt" >"$OUT/bench-cnn.log" 2>&1 || log "cnn bench: exit $? (see bench-cnn.log)"
 [ -f "$OUT/bench-cnn.txt" ] && tail -1 "$OUT/bench-cnn.txt" | tee -a "$OUT/summary.txt"
+# the same CNN with a Flatten readout (diagonal mode), which runs on the GPU
+timeout 60 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 512 --cnn-size 32 --cnn-depth 21 \
+  --cnn-readout flatten --out "$OUT/bench-cnn-flatten.txt" >"$OUT/bench-cnn-flatten.log" 2>&1 \
+  || log "cnn flatten bench: exit $? (see bench-cnn-flatten.log)"
+[ -f "$OUT/bench-cnn-flatten.txt" ] && tail -1 "$OUT/bench-cnn-flatten.txt" | tee -a "$OUT/summary.txt"
 exit $TESTS

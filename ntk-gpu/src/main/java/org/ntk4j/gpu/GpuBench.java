@@ -25,11 +25,12 @@ import org.ntk4j.layers.Layer;
  *       Rate: Dot2 counts 11 flops per feature per pair (mul, fma = 2, 8 adds); fraction of {@code --peak-tflops}
  *       (default 34, the FP64 vector peak of an H100/H200 SXM).</li>
  *   <li>CNN: {@code Conv(3x3, SAME) -> Relu} × depth → GlobalAvgPool → Dense on size × size × 3 inputs (target: depth 21,
- *       32 × 32, ≤ 0.5 ms per NTK entry on one H100). The GPU does not lower convolutions yet: this reports which backend
- *       ran and its time per entry.</li>
+ *       32 × 32, ≤ 0.5 ms per NTK entry on one H100). Pooling is not on the GPU yet: this reports which backend ran and
+ *       its time per entry; {@code --cnn-readout flatten} measures the same network with a Flatten readout (diagonal
+ *       mode), which the GPU computes.</li>
  * </ul>
  * {@code java org.ntk4j.gpu.GpuBench [--backend cpu|gpu|auto] [--fc-n N] [--fc-d D] [--cnn-n N] [--cnn-size S]
- * [--cnn-depth L] [--peak-tflops T] [--out FILE]}; one line per measurement, also written to FILE.
+ * [--cnn-depth L] [--cnn-readout gap|flatten] [--peak-tflops T] [--out FILE]}; one line per measurement, also written to FILE.
  */
 public final class GpuBench {
   private GpuBench() {}
@@ -39,6 +40,7 @@ public final class GpuBench {
     public KernelBackend.Choice backend = KernelBackend.Choice.AUTO;
     public int fcN = 50_000, fcD = 3072, cnnN = 4, cnnSize = 32, cnnDepth = 21;
     public double peakTflops = 34;
+    public boolean cnnFlatten = false;
     public Path out;
 
     public static Options parse(String[] args) {
@@ -55,6 +57,10 @@ public final class GpuBench {
           case "--cnn-size" -> o.cnnSize = Integer.parseInt(v);
           case "--cnn-depth" -> o.cnnDepth = Integer.parseInt(v);
           case "--peak-tflops" -> o.peakTflops = Double.parseDouble(v);
+          case "--cnn-readout" -> {
+            if (!v.equals("gap") && !v.equals("flatten")) throw new IllegalArgumentException("--cnn-readout gap|flatten, got " + v);
+            o.cnnFlatten = v.equals("flatten");
+          }
           case "--out" -> o.out = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
@@ -82,10 +88,10 @@ public final class GpuBench {
         + " -> Dense(W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)");
   }
 
-  static Layer cnnArchitecture(int depth) {
+  static Layer cnnArchitecture(int depth, boolean flatten) {
     StringBuilder sb = new StringBuilder();
     for (int l = 0; l < depth; l++) sb.append("Conv(3x3, padding=SAME, W_std=1.4142, b_std=0.05) -> Relu -> ");
-    return ArchitectureParser.parse(sb.append("GlobalAvgPool -> Dense(W_std=1.4142)").toString());
+    return ArchitectureParser.parse(sb.append(flatten ? "Flatten" : "GlobalAvgPool").append(" -> Dense(W_std=1.4142)").toString());
   }
 
   static Inputs random(int n, Shape shape, long seed) {
@@ -120,14 +126,15 @@ public final class GpuBench {
 
   static String cnn(Options o) {
     Inputs x = random(o.cnnN, Shape.fromDims(o.cnnSize, o.cnnSize, 3), 2);
-    KernelFunction kf = KernelFunction.of(cnnArchitecture(o.cnnDepth)).backend(o.backend).build();
+    KernelFunction kf = KernelFunction.of(cnnArchitecture(o.cnnDepth, o.cnnFlatten)).backend(o.backend).build();
     Backends.Selection sel = kf.selectBackend(x.shape());
     long t0 = System.nanoTime();
     Kernels k = kf.compute(x);
     double s = (System.nanoTime() - t0) * 1e-9;
     long entries = (long) o.cnnN * (o.cnnN + 1) / 2;
-    return String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 GlobalAvgPool n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
-            + " (%d entries of the upper triangle) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize, o.cnnN,
+    return String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
+            + " (%d entries of the upper triangle) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
+        o.cnnFlatten ? "Flatten" : "GlobalAvgPool", o.cnnN,
         sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries, k.ntk(0, 0));
   }
 }
