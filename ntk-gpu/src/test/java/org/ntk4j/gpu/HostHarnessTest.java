@@ -41,6 +41,8 @@ class HostHarnessTest {
         Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
         double[][] h = HostHarness.run(prog, pair[0], pair[1], precision);
         String what = e.getKey() + " (" + p + ", float" + precision + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+        System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+            Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
         if (precision == 64) {
           Compare.assertClose(h[0], ref.nngp(), tol, what + " NNGP");
           Compare.assertClose(h[1], ref.ntk(), tol, what + " NTK");
@@ -72,6 +74,8 @@ class HostHarnessTest {
           Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
           double[][] h = HostHarness.run(prog, pair[0], pair[1], 64);
           String what = e.getKey() + " (" + p + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+          System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
           Compare.assertClose(h[0], ref.nngp(), 1e-12, what + " NNGP");
           Compare.assertClose(h[1], ref.ntk(), 1e-12, what + " NTK");
         }
