@@ -32,6 +32,8 @@ public final class KernelFunction {
   private final int threads;
   private final long memoryBudget;
   private final int maxTile;
+  private final KernelBackend.Choice backendChoice;
+  private final KernelBackend gpuBackend;
 
   private KernelFunction(Builder b) {
     this.architecture = b.architecture;
@@ -41,12 +43,19 @@ public final class KernelFunction {
     this.threads = b.threads;
     this.memoryBudget = b.memoryBudget;
     this.maxTile = b.maxTile;
+    this.backendChoice = b.backendChoice;
+    this.gpuBackend = b.gpuBackend;
   }
 
   public static Builder of(Layer architecture) { return new Builder(architecture); }
 
   public Layer architecture() { return architecture; }
   public Parameterization parameterization() { return parameterization; }
+  public SpatialMode spatialMode() { return spatialMode; }
+  public Summation summation() { return summation; }
+  public int threads() { return threads; }
+  public long memoryBudget() { return memoryBudget; }
+  public KernelBackend.Choice backendChoice() { return backendChoice; }
 
   /** Builder with neural-tangents' defaults. */
   public static final class Builder {
@@ -57,6 +66,8 @@ public final class KernelFunction {
     private int threads = Runtime.getRuntime().availableProcessors();
     private long memoryBudget = Runtime.getRuntime().maxMemory() / 2;
     private int maxTile = 0;
+    private KernelBackend.Choice backendChoice = KernelBackend.Choice.AUTO;
+    private KernelBackend gpuBackend = null;
 
     Builder(Layer architecture) { this.architecture = java.util.Objects.requireNonNull(architecture, "architecture"); }
 
@@ -81,6 +92,24 @@ public final class KernelFunction {
     public Builder maxTile(int t) {
       if (t < 0) throw new IllegalArgumentException("maxTile must be >= 0, got " + t);
       this.maxTile = t;
+      return this;
+    }
+
+    /**
+     * Which backend computes the pair grid (default {@link KernelBackend.Choice#AUTO}: the GPU when a CUDA device is
+     * present and the architecture lowers to it, else the CPU). CPU results are bitwise those of the CPU tiles.
+     */
+    public Builder backend(KernelBackend.Choice c) {
+      this.backendChoice = java.util.Objects.requireNonNull(c, "backend");
+      return this;
+    }
+
+    /**
+     * A specific accelerator backend instance for {@code GPU}/{@code AUTO} (e.g. the CUDA backend in float32) instead of
+     * the registered one.
+     */
+    public Builder gpuBackend(KernelBackend b) {
+      this.gpuBackend = java.util.Objects.requireNonNull(b, "gpuBackend");
       return this;
     }
 
@@ -134,8 +163,31 @@ public final class KernelFunction {
     if (!x1.shape().equals(x2.shape())) {
       throw new IllegalArgumentException("x1 and x2 have different input shapes: " + x1.shape() + " vs " + x2.shape());
     }
+    validate(x1.shape());
+    return selectBackend(x1.shape()).backend().compute(this, x1, x2, symmetric, progress);
+  }
+
+  /**
+   * The backend that {@link #compute} uses for inputs of this shape, with the reason when it is not the preferred one
+   * (AUTO without a usable GPU, or GPU for an architecture it cannot lower). Throws {@link BackendUnavailableException}
+   * when GPU is requested and no CUDA device is present.
+   */
+  public Backends.Selection selectBackend(Shape shape) {
+    if (backendChoice == KernelBackend.Choice.CPU) return new Backends.Selection(CpuBackend.INSTANCE, null);
+    KernelBackend gpu = gpuBackend != null ? gpuBackend : Backends.accelerator("gpu");
+    String why = gpu == null ? "no GPU backend on the class path (module ntk-gpu)" : gpu.unavailable();
+    if (why != null) {
+      if (backendChoice == KernelBackend.Choice.GPU) throw new BackendUnavailableException("GPU backend requested: " + why);
+      return new Backends.Selection(CpuBackend.INSTANCE, why);
+    }
+    String unsupported = gpu.unsupported(this, shape);
+    if (unsupported != null) return new Backends.Selection(CpuBackend.INSTANCE, "GPU cannot compute this: " + unsupported);
+    return new Backends.Selection(gpu, null);
+  }
+
+  /** The CPU tiles (what {@link CpuBackend} runs); inputs already validated. */
+  Kernels computeOnCpu(Inputs x1, Inputs x2, boolean symmetric, Progress progress) {
     Shape shape = x1.shape();
-    validate(shape);
     boolean full = usesFullCovariance(shape);
     Plan plan = plan(shape, full, x1.n(), x2.n(), symmetric);
     int blasThreads = DenseLinalg.get().threads();

@@ -42,7 +42,8 @@ public final class ArchitectureOptions {
         .parameterization(parameterization)
         .spatialMode(spatial)
         .summation(summation)
-        .threads(compute.threads());
+        .threads(compute.threads())
+        .backend(compute.backend());
     if (memoryBudget != null) b.memoryBudget(memoryBudget);
     return b.build();
   }

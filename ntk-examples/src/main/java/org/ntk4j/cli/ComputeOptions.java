@@ -1,11 +1,18 @@
 package org.ntk4j.cli;
 
+import org.ntk4j.kernel.Backends;
+import org.ntk4j.kernel.KernelBackend;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options shared by every command that computes kernels: {@code --threads}, {@code --memory}. */
+/** Options shared by every command that computes kernels: {@code --threads}, {@code --memory}, {@code --backend}. */
 public final class ComputeOptions {
+  @Option(names = "--backend", paramLabel = "cpu|gpu|auto", converter = BackendChoice.class,
+      description = "Where the kernel is computed: cpu (the multithreaded tiles), gpu (CUDA; an error without a device),"
+          + " auto (default: the GPU when a CUDA device is present and the architecture runs on it, else the CPU).")
+  KernelBackend.Choice backend;
+
   @Option(names = "--threads", paramLabel = "N", converter = PositiveInt.class,
       description = "Worker threads (default: all available cores). Results do not depend on it.")
   Integer threads;
@@ -17,6 +24,34 @@ public final class ComputeOptions {
 
   /** The thread count: the option, or all available processors. */
   public int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
+
+  /** The backend choice as given (AUTO when not given), without checking for a device. */
+  public KernelBackend.Choice backendChoice() { return backend != null ? backend : KernelBackend.Choice.AUTO; }
+
+  /**
+   * The backend choice; {@code --backend gpu} on a machine without a CUDA device is refused here, on one line
+   * ({@code ntk: error: --backend gpu: no CUDA device: ...}, exit code 2).
+   */
+  public KernelBackend.Choice backend() {
+    KernelBackend.Choice c = backendChoice();
+    if (c == KernelBackend.Choice.GPU) {
+      KernelBackend gpu = Backends.accelerator("gpu");
+      String why = gpu == null ? "no GPU backend on the class path (module ntk-gpu)" : gpu.unavailable();
+      if (why != null) throw new CliException("--backend gpu: " + why + "; use --backend cpu or auto");
+    }
+    return c;
+  }
+
+  /** Parses cpu, gpu or auto. */
+  public static final class BackendChoice implements ITypeConverter<KernelBackend.Choice> {
+    @Override public KernelBackend.Choice convert(String s) {
+      try {
+        return KernelBackend.Choice.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("expected cpu, gpu or auto but was '" + s + "'");
+      }
+    }
+  }
 
   /** The memory budget in bytes, or null when not given. */
   public Long memory() { return memory; }

@@ -91,6 +91,10 @@ public final class KernelCommand extends NtkCommand {
       if (spark != null) return runSpark(files, a, b, shape, t0);
       long budget = memoryBudget(a.n(), b.n());
       kf = model.kernelFunction(compute, budget);
+      String backendNote = kf.selectBackend(shape).note();
+      if (backendNote != null && compute.backendChoice() == org.ntk4j.kernel.KernelBackend.Choice.GPU) {
+        err().println("ntk: note: " + backendNote + "; computing on the CPU");
+      }
 
       Kernels k;
       try (ProgressReporter progress = ProgressReporter.open("kernel", "pairs")) {

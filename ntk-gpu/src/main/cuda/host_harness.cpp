@@ -1,0 +1,132 @@
+// Host-side harness: evaluates the per-entry math of ntk_math.cuh on the CPU, in the order the CUDA kernels use
+// (self pass, then every pair with Dot2 over features 0..d-1), so that a JUnit test can compare it with the Java CPU
+// path (org.ntk4j.gpu.HostHarnessTest). Build: g++ -O2 -std=c++20 -pthread -ffp-contract=off -o host_harness host_harness.cpp
+// Input on stdin, numbers as C99 hex floats. Fully connected: "fc precision n1 n2 d nops", nops·5 program values,
+// n1·d values of x1, n2·d of x2. Spatial (diagonal mode): "conv n1 n2 P C nops ngeom maxP per" ("conv-T" runs each
+// pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+#include <barrier>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+#include "ntk_math.cuh"
+
+// A team of real threads with a barrier: runs run_spatial as a CUDA block would (the kernels' cooperative loops and
+// __syncthreads), so races in the shared per-pair state show up here. "conv" input with team size T > 1.
+struct ThreadTeam {
+  int id, n;
+  std::barrier<>* bar;
+  int tid() const { return id; }
+  int size() const { return n; }
+  void sync() const { bar->arrive_and_wait(); }
+};
+
+template <typename Var>
+static void run_team(int T, const double* prog, int nops, const int* geom, double* buf, int maxP, int P, Var var,
+                     double* res) {
+  if (T <= 1) {
+    HostTeam team;
+    run_spatial(prog, nops, geom, buf, buf + maxP, buf + 2 * maxP, buf + 3 * maxP, P, team, var, res);
+    return;
+  }
+  std::barrier<> bar(T);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < T; t++) {
+    ts.emplace_back([=, &bar]() mutable {
+      ThreadTeam team{t, T, &bar};
+      run_spatial(prog, nops, geom, buf, buf + maxP, buf + 2 * maxP, buf + 3 * maxP, P, team, var, res);
+    });
+  }
+  for (auto& th : ts) th.join();
+}
+
+static double next(FILE* f) {
+  char buf[128];
+  if (fscanf(f, "%127s", buf) != 1) { fprintf(stderr, "host_harness: input ends early\n"); exit(2); }
+  return strtod(buf, nullptr);
+}
+
+template <typename T>
+static void run(int n1, int n2, int d, const std::vector<double>& prog, int nops,
+                const std::vector<double>& x1d, const std::vector<double>& x2d) {
+  std::vector<T> x1(x1d.begin(), x1d.end()), x2(x2d.begin(), x2d.end());
+  int slots = 0;
+  for (int o = 0; o < nops; o++) {
+    int c = (int) prog[o * NTK_OP_STRIDE];
+    if (c != NTK_OP_DENSE_NTK && c != NTK_OP_DENSE_STD) slots++;
+  }
+  std::vector<T> t1((size_t) (slots + 1) * n1), t2((size_t) (slots + 1) * n2);
+  for (int side = 0; side < 2; side++) {
+    std::vector<T>& x = side == 0 ? x1 : x2;
+    std::vector<T>& t = side == 0 ? t1 : t2;
+    int n = side == 0 ? n1 : n2;
+    for (int i = 0; i < n; i++) {
+      Dot2<T> acc;
+      dot2_init(acc);
+      for (int k = 0; k < d; k++) dot2_add(acc, x[(size_t) i * d + k], x[(size_t) i * d + k]);
+      T nngp = input_gram(acc, d), ntk = T(0);
+      SelfVar<T> var{t.data(), n, i};
+      run_program<T>(prog.data(), nops, nngp, ntk, var);
+    }
+  }
+  for (int i = 0; i < n1; i++) {
+    for (int j = 0; j < n2; j++) {
+      Dot2<T> acc;
+      dot2_init(acc);
+      for (int k = 0; k < d; k++) dot2_add(acc, x1[(size_t) i * d + k], x2[(size_t) j * d + k]);
+      T nngp = input_gram(acc, d), ntk = T(0);
+      PairVar<T> var{t1.data(), t2.data(), n1, n2, i, j};
+      run_program<T>(prog.data(), nops, nngp, ntk, var);
+      printf("%a %a\n", (double) nngp, (double) ntk);
+    }
+  }
+}
+
+static void conv(int T) {
+  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
+  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
+  std::vector<int> geom(ngeom + 1);
+  for (double& v : prog) v = next(stdin);
+  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1), buf(4 * (size_t) maxP);
+  double res[2];
+  for (int side = 0; side < 2; side++) {
+    const std::vector<double>& x = side == 0 ? x1 : x2;
+    std::vector<double>& t = side == 0 ? t1 : t2;
+    int n = side == 0 ? n1 : n2;
+    for (int i = 0; i < n; i++) {
+      const double* xi = x.data() + (size_t) i * P * C;
+      for (int p = 0; p < P; p++) { buf[p] = input_position(xi, xi, p, C); buf[maxP + p] = 0; }
+      SelfVarP var{t.data(), per, i};
+      run_team(T, prog.data(), nops, geom.data(), buf.data(), maxP, P, var, res);
+    }
+  }
+  for (int i = 0; i < n1; i++) {
+    for (int j = 0; j < n2; j++) {
+      const double* xi = x1.data() + (size_t) i * P * C;
+      const double* xj = x2.data() + (size_t) j * P * C;
+      for (int p = 0; p < P; p++) { buf[p] = input_position(xi, xj, p, C); buf[maxP + p] = 0; }
+      PairVarP var{t1.data(), t2.data(), per, i, j};
+      run_team(T, prog.data(), nops, geom.data(), buf.data(), maxP, P, var, res);
+      printf("%a %a\n", res[0], res[1]);
+    }
+  }
+}
+
+int main() {
+  char mode[16];
+  if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
+  if (mode[0] == 'c') { conv(mode[4] == '-' ? atoi(mode + 5) : 1); return 0; }
+  int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);
+  int nops = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * d), x2((size_t) n2 * d);
+  for (double& v : prog) v = next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  if (prec == 32) run<float>(n1, n2, d, prog, nops, x1, x2);
+  else run<double>(n1, n2, d, prog, nops, x1, x2);
+  return 0;
+}

@@ -1,0 +1,345 @@
+package org.ntk4j.gpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import org.ntk4j.Inputs;
+import org.ntk4j.Shape;
+import org.ntk4j.kernel.KernelBackend;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+
+/**
+ * The CUDA backend: lowers the architecture ({@link GpuProgram}), uploads the inputs once, runs the self pass (per-input
+ * variances, the tape) and then the fused tile kernel over the {@link TilePlan}, several tiles in flight on separate
+ * streams; tiles come back to the host as they finish. JCuda driver API only (no runtime, cuBLAS or cuDNN libraries).
+ *
+ * <p>float64 by default; {@link Precision#FLOAT32} computes in single precision (results still returned as float64).
+ * Registered as the {@code gpu} backend through {@code META-INF/services}; {@code -Dntk4j.gpu.precision=float32} sets the
+ * registered instance's precision.
+ */
+public final class CudaBackend implements KernelBackend {
+  /** Arithmetic on the device. */
+  public enum Precision { FLOAT64, FLOAT32 }
+
+  /** Tile side cap: 2048² pairs × Σ, Θ × 8 B = 64 MiB per stream. */
+  static final int MAX_SIDE = 2048;
+  static final int STREAMS = 3;
+  /** Threads per pair (block) in the convolutional kernels. */
+  static final int CONV_THREADS = 128;
+  private static final String PTX = "ntk_fc.ptx";
+
+  private final Precision precision;
+  private final int maxSide;
+  private String moduleFailure;
+  private CUcontext context;
+  private CUmodule module;
+  private CUmodule convModule;
+  private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64;
+
+  /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
+  public CudaBackend() {
+    this("float32".equalsIgnoreCase(System.getProperty("ntk4j.gpu.precision", "")) ? Precision.FLOAT32 : Precision.FLOAT64);
+  }
+
+  public CudaBackend(Precision precision) { this(precision, MAX_SIDE); }
+
+  /** With a smaller tile cap (a multiple of {@link TilePlan#BLOCK}), e.g. to exercise many tiles and streams in tests. */
+  public CudaBackend(Precision precision, int maxSide) {
+    this.precision = java.util.Objects.requireNonNull(precision);
+    if (maxSide < TilePlan.BLOCK || maxSide % TilePlan.BLOCK != 0) {
+      throw new IllegalArgumentException("maxSide must be a positive multiple of " + TilePlan.BLOCK + ", got " + maxSide);
+    }
+    this.maxSide = maxSide;
+  }
+
+  public Precision precision() { return precision; }
+
+  @Override public String name() { return "gpu"; }
+
+  /**
+   * Null when a device is present and our PTX loads on it; otherwise why not (no device, or a driver too old for the
+   * PTX ISA: ntk_fc.ptx is PTX 9.0 from nvcc 13, which needs a CUDA 13 driver). Checked once.
+   */
+  @Override public synchronized String unavailable() {
+    String why = CudaRuntime.status().reason();
+    if (why != null) return why;
+    if (moduleFailure == null && module == null) {
+      try {
+        ensureModule();
+      } catch (RuntimeException | LinkageError e) {
+        moduleFailure = "CUDA device " + CudaRuntime.status().deviceName() + " cannot load our PTX (PTX ISA 9.0 from"
+            + " nvcc 13 needs a driver for CUDA 13 or newer): " + CudaRuntime.oneLine(e);
+      }
+    }
+    return moduleFailure;
+  }
+
+  @Override public String unsupported(KernelFunction kf, Shape shape) {
+    try {
+      GpuProgram p = GpuProgram.lower(kf.architecture(), shape, kf.parameterization(), kf.usesFullCovariance(shape));
+      if (p.isSpatial() && precision == Precision.FLOAT32) {
+        return "convolutional networks run on the GPU in float64 only (this backend is float32)";
+      }
+      return null;
+    } catch (GpuProgram.Unsupported e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Receives finished tiles on the calling thread: Σ and Θ of the tile, row-major rows × cols. */
+  public interface TileSink {
+    void accept(TilePlan.Tile tile, double[] nngp, double[] ntk);
+  }
+
+  @Override public Kernels compute(KernelFunction kf, Inputs x1, Inputs x2, boolean symmetric,
+                                   KernelFunction.Progress progress) {
+    int n1 = x1.n(), n2 = x2.n();
+    long cells = (long) n1 * n2;
+    if (cells > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a " + n1 + " x " + n2 + " kernel does not fit in one Java array; stream it with"
+          + " CudaBackend.stream or compute it in blocks");
+    }
+    double[] nngp = new double[(int) cells];
+    double[] ntk = new double[(int) cells];
+    stream(kf, x1, x2, symmetric, progress, (t, a, b) -> {
+      for (int r = 0; r < t.rows(); r++) {
+        int gi = t.i0() + r;
+        for (int c = 0; c < t.cols(); c++) {
+          int gj = t.j0() + c;
+          if (symmetric && gj < gi) continue;
+          int k = r * t.cols() + c;
+          nngp[gi * n2 + gj] = a[k];
+          ntk[gi * n2 + gj] = b[k];
+          if (symmetric) {
+            nngp[gj * n2 + gi] = a[k];
+            ntk[gj * n2 + gi] = b[k];
+          }
+        }
+      }
+    });
+    return new Kernels(n1, n2, nngp, ntk);
+  }
+
+  /**
+   * Computes the tiles of Σ and Θ between x1 and x2 ({@code symmetric}: x2 is x1, tiles on or above the diagonal only)
+   * and hands each to {@code sink} as it finishes; memory use on the host is one tile per stream.
+   */
+  public synchronized void stream(KernelFunction kf, Inputs x1, Inputs x2, boolean symmetric,
+                                  KernelFunction.Progress progress, TileSink sink) {
+    String why = unavailable();
+    if (why != null) throw new org.ntk4j.kernel.BackendUnavailableException(why);
+    String no = unsupported(kf, x1.shape());
+    if (no != null) throw new IllegalArgumentException("the GPU backend cannot compute this architecture: " + no);
+    GpuProgram prog;
+    try {
+      prog = GpuProgram.lower(kf.architecture(), x1.shape(), kf.parameterization(), kf.usesFullCovariance(x1.shape()));
+    } catch (GpuProgram.Unsupported e) {
+      throw new IllegalStateException(e.getMessage());
+    }
+    ensureModule();
+    JCudaDriver.cuCtxSetCurrent(context);
+    boolean f32 = precision == Precision.FLOAT32;
+    boolean conv = prog.isSpatial();
+    int elem = f32 ? Sizeof.FLOAT : Sizeof.DOUBLE;
+    int d = prog.inputDim();
+    int n1 = x1.n(), n2 = x2.n();
+    long[] free = {0}, total = {0};
+    JCudaDriver.cuMemGetInfo(free, total);
+    long inputBytes = (long) elem * d * (n1 + (symmetric ? 0 : n2));
+    if (inputBytes > free[0] * 3 / 4) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "the inputs (%d x %d features) need %d MiB on the GPU,"
+          + " more than 3/4 of its free %d MiB; compute the kernel in row blocks", n1 + (symmetric ? 0 : n2), d,
+          inputBytes >> 20, free[0] >> 20));
+    }
+    int side = TilePlan.side(Math.max(free[0] / 4 - inputBytes, 1L << 20), STREAMS, n1, n2, maxSide);
+    TilePlan plan = TilePlan.of(n1, n2, symmetric, side, STREAMS);
+    if (progress != null) progress.start(plan.pairs());
+    List<CUdeviceptr> allocated = new ArrayList<>();
+    List<Pointer> pinned = new ArrayList<>();
+    CUstream[] streams = new CUstream[STREAMS];
+    try {
+      CUdeviceptr dProg = upload(prog.packed(), allocated);
+      CUdeviceptr dx1 = uploadInputs(x1, f32, allocated);
+      CUdeviceptr dx2 = symmetric ? dx1 : uploadInputs(x2, f32, allocated);
+      int per = Math.max(1, prog.tapePerInput());
+      CUdeviceptr t1 = alloc((long) elem * per * n1, allocated);
+      CUdeviceptr t2 = symmetric ? t1 : alloc((long) elem * per * n2, allocated);
+      CUdeviceptr dGeom = null;
+      int shared = 4 * 8 * prog.maxPositions();
+      if (conv) {
+        int[] g = prog.geometry();
+        dGeom = alloc(4L * Math.max(1, g.length), allocated);
+        if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
+        convSelf(dx1, n1, prog, dProg, dGeom, t1, per, shared);
+        if (!symmetric) convSelf(dx2, n2, prog, dProg, dGeom, t2, per, shared);
+      } else {
+        selfPass(f32 ? selfF32 : selfF64, dx1, n1, d, dProg, prog.opCount(), t1);
+        if (!symmetric) selfPass(f32 ? selfF32 : selfF64, dx2, n2, d, dProg, prog.opCount(), t2);
+      }
+      JCudaDriver.cuCtxSynchronize();
+      long tileBytes = 8L * side * side;
+      CUdeviceptr[] outA = new CUdeviceptr[STREAMS], outB = new CUdeviceptr[STREAMS];
+      Pointer[] hostA = new Pointer[STREAMS], hostB = new Pointer[STREAMS];
+      for (int s = 0; s < STREAMS; s++) {
+        streams[s] = new CUstream();
+        JCudaDriver.cuStreamCreate(streams[s], 0);
+        outA[s] = alloc(tileBytes, allocated);
+        outB[s] = alloc(tileBytes, allocated);
+        hostA[s] = pinnedAlloc(tileBytes, pinned);
+        hostB[s] = pinnedAlloc(tileBytes, pinned);
+      }
+      TilePlan.Tile[] inFlight = new TilePlan.Tile[STREAMS];
+      CUfunction tileF = f32 ? tileF32 : tileF64;
+      for (TilePlan.Tile t : plan.tiles()) {
+        int s = t.stream();
+        if (inFlight[s] != null) drain(streams[s], inFlight[s], hostA[s], hostB[s], sink, progress);
+        if (conv) {
+          LaunchArgs args = LaunchArgs.convTile(dx1, t.i0(), dx2, t.j0(), t.rows(), t.cols(), prog.positions(),
+              prog.channels(), dProg, prog.opCount(), dGeom, prog.maxPositions(), t1, t2, per, outA[s], outB[s], t.cols());
+          JCudaDriver.cuLaunchKernel(convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared, streams[s],
+              params(args), null);
+        } else {
+          LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
+              prog.opCount(), t1, t2, outA[s], outB[s], t.cols());
+          int[] grid = LaunchArgs.tileGrid(t.rows(), t.cols());
+          JCudaDriver.cuLaunchKernel(tileF, grid[0], grid[1], 1, 16, 16, 1, 0, streams[s], params(args), null);
+        }
+        long bytes = 8L * t.rows() * t.cols();
+        JCudaDriver.cuMemcpyDtoHAsync(hostA[s], outA[s], bytes, streams[s]);
+        JCudaDriver.cuMemcpyDtoHAsync(hostB[s], outB[s], bytes, streams[s]);
+        inFlight[s] = t;
+      }
+      for (int s = 0; s < STREAMS; s++) {
+        if (inFlight[s] != null) drain(streams[s], inFlight[s], hostA[s], hostB[s], sink, progress);
+      }
+    } finally {
+      for (CUstream st : streams) if (st != null) JCudaDriver.cuStreamDestroy(st);
+      for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
+      for (Pointer p : pinned) JCudaDriver.cuMemFreeHost(p);
+    }
+  }
+
+  private static void drain(CUstream stream, TilePlan.Tile t, Pointer hostA, Pointer hostB, TileSink sink,
+                            KernelFunction.Progress progress) {
+    JCudaDriver.cuStreamSynchronize(stream);
+    int len = t.rows() * t.cols();
+    double[] a = new double[len], b = new double[len];
+    view(hostA, len).get(a);
+    view(hostB, len).get(b);
+    sink.accept(t, a, b);
+    if (progress != null) progress.advance(t.pairs());
+  }
+
+  private static DoubleBuffer view(Pointer p, int len) {
+    return p.getByteBuffer(0, 8L * len).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+  }
+
+  private void selfPass(CUfunction f, CUdeviceptr x, int n, int d, CUdeviceptr prog, int nops, CUdeviceptr tape) {
+    LaunchArgs args = LaunchArgs.fcSelf(x, n, d, prog, nops, tape);
+    JCudaDriver.cuLaunchKernel(f, (n + 127) / 128, 1, 1, 128, 1, 1, 0, null, params(args), null);
+  }
+
+  private void convSelf(CUdeviceptr x, int n, GpuProgram prog, CUdeviceptr dProg, CUdeviceptr dGeom, CUdeviceptr tape,
+                        int per, int shared) {
+    LaunchArgs args = LaunchArgs.convSelf(x, n, prog.positions(), prog.channels(), dProg, prog.opCount(), dGeom,
+        prog.maxPositions(), tape, per);
+    JCudaDriver.cuLaunchKernel(convSelfF64, n, 1, 1, CONV_THREADS, 1, 1, shared, null, params(args), null);
+  }
+
+  private static Pointer params(LaunchArgs args) {
+    List<Object> vs = args.values();
+    Pointer[] ps = new Pointer[vs.size()];
+    for (int i = 0; i < ps.length; i++) {
+      Object v = vs.get(i);
+      ps[i] = v instanceof CUdeviceptr p ? Pointer.to(p) : Pointer.to(new int[] {(Integer) v});
+    }
+    return Pointer.to(ps);
+  }
+
+  private static CUdeviceptr alloc(long bytes, List<CUdeviceptr> allocated) {
+    CUdeviceptr p = new CUdeviceptr();
+    JCudaDriver.cuMemAlloc(p, Math.max(bytes, 8));
+    allocated.add(p);
+    return p;
+  }
+
+  private static Pointer pinnedAlloc(long bytes, List<Pointer> pinned) {
+    Pointer p = new Pointer();
+    JCudaDriver.cuMemAllocHost(p, bytes);
+    pinned.add(p);
+    return p;
+  }
+
+  private static CUdeviceptr upload(double[] a, List<CUdeviceptr> allocated) {
+    CUdeviceptr p = alloc(8L * a.length, allocated);
+    JCudaDriver.cuMemcpyHtoD(p, Pointer.to(a), 8L * a.length);
+    return p;
+  }
+
+  private static CUdeviceptr uploadInputs(Inputs x, boolean f32, List<CUdeviceptr> allocated) {
+    double[] data = x.data();
+    if (!f32) return upload(data, allocated);
+    float[] f = new float[data.length];
+    for (int i = 0; i < data.length; i++) f[i] = (float) data[i];
+    CUdeviceptr p = alloc(4L * f.length, allocated);
+    JCudaDriver.cuMemcpyHtoD(p, Pointer.to(f), 4L * f.length);
+    return p;
+  }
+
+  private void ensureModule() {
+    if (module != null) return;
+    CUdevice dev = new CUdevice();
+    JCudaDriver.cuDeviceGet(dev, 0);
+    context = new CUcontext();
+    JCudaDriver.cuDevicePrimaryCtxRetain(context, dev);
+    JCudaDriver.cuCtxSetCurrent(context);
+    CUmodule m = new CUmodule();
+    JCudaDriver.cuModuleLoadData(m, ptx());
+    selfF64 = function(m, "ntk_fc_self_f64");
+    selfF32 = function(m, "ntk_fc_self_f32");
+    tileF64 = function(m, "ntk_fc_tile_f64");
+    tileF32 = function(m, "ntk_fc_tile_f32");
+    CUmodule cm = new CUmodule();
+    JCudaDriver.cuModuleLoadData(cm, ptx("ntk_conv.ptx"));
+    convSelfF64 = function(cm, "ntk_conv_self_f64");
+    convTileF64 = function(cm, "ntk_conv_tile_f64");
+    convModule = cm;
+    module = m;
+  }
+
+  private static CUfunction function(CUmodule m, String name) {
+    CUfunction f = new CUfunction();
+    JCudaDriver.cuModuleGetFunction(f, m, name);
+    return f;
+  }
+
+  /** The committed PTX from the class path, NUL-terminated as cuModuleLoadData expects. */
+  static byte[] ptx() { return ptx(PTX); }
+
+  static byte[] ptx(String name) {
+    try (InputStream in = CudaBackend.class.getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException("PTX resource org/ntk4j/gpu/" + name + " missing from the class path");
+      byte[] b = in.readAllBytes();
+      byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
+      return z;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read PTX resource " + name, e);
+    }
+  }
+
+  @Override public String toString() { return "gpu (" + precision.name().toLowerCase(Locale.ROOT) + ")"; }
+}

@@ -1,0 +1,140 @@
+package org.ntk4j.gpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.ntk4j.Inputs;
+import org.ntk4j.Shape;
+import org.ntk4j.io.ArchitectureParser;
+import org.ntk4j.kernel.Backends;
+import org.ntk4j.kernel.KernelBackend;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.layers.Layer;
+
+/**
+ * The GPU targets, runnable on any backend:
+ * <ul>
+ *   <li>FC: {@code Dense -> Relu} × 3 → Dense on n × d inputs (target n = 50,000, d = 3072: the full symmetric Θ in under
+ *       10 s on one H100). On the GPU the tiles are streamed and checksummed, not stored (n² does not fit a Java array).
+ *       Rate: Dot2 counts 11 flops per feature per pair (mul, fma = 2, 8 adds); fraction of {@code --peak-tflops}
+ *       (default 34, the FP64 vector peak of an H100/H200 SXM).</li>
+ *   <li>CNN: {@code Conv(3x3, SAME) -> Relu} × depth → GlobalAvgPool → Dense on size × size × 3 inputs (target: depth 21,
+ *       32 × 32, ≤ 0.5 ms per NTK entry on one H100). Pooling is not on the GPU yet: this reports which backend ran and
+ *       its time per entry; {@code --cnn-readout flatten} measures the same network with a Flatten readout (diagonal
+ *       mode), which the GPU computes.</li>
+ * </ul>
+ * {@code java org.ntk4j.gpu.GpuBench [--backend cpu|gpu|auto] [--fc-n N] [--fc-d D] [--cnn-n N] [--cnn-size S]
+ * [--cnn-depth L] [--cnn-readout gap|flatten] [--peak-tflops T] [--out FILE]}; one line per measurement, also written to FILE.
+ */
+public final class GpuBench {
+  private GpuBench() {}
+
+  /** Options with the targets' defaults. */
+  public static final class Options {
+    public KernelBackend.Choice backend = KernelBackend.Choice.AUTO;
+    public int fcN = 50_000, fcD = 3072, cnnN = 4, cnnSize = 32, cnnDepth = 21;
+    public double peakTflops = 34;
+    public boolean cnnFlatten = false;
+    public Path out;
+
+    public static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+        String v = args[++i];
+        switch (a) {
+          case "--backend" -> o.backend = KernelBackend.Choice.parse(v);
+          case "--fc-n" -> o.fcN = Integer.parseInt(v);
+          case "--fc-d" -> o.fcD = Integer.parseInt(v);
+          case "--cnn-n" -> o.cnnN = Integer.parseInt(v);
+          case "--cnn-size" -> o.cnnSize = Integer.parseInt(v);
+          case "--cnn-depth" -> o.cnnDepth = Integer.parseInt(v);
+          case "--peak-tflops" -> o.peakTflops = Double.parseDouble(v);
+          case "--cnn-readout" -> {
+            if (!v.equals("gap") && !v.equals("flatten")) throw new IllegalArgumentException("--cnn-readout gap|flatten, got " + v);
+            o.cnnFlatten = v.equals("flatten");
+          }
+          case "--out" -> o.out = Path.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+      return o;
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    for (String line : run(Options.parse(args))) System.out.println(line);
+  }
+
+  /** Runs both benchmarks (a size of 0 skips one); returns the report lines. */
+  public static List<String> run(Options o) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("device: " + CudaRuntime.status());
+    if (o.fcN > 0) lines.add(fc(o));
+    if (o.cnnN > 0) lines.add(cnn(o));
+    if (o.out != null) Files.write(o.out, lines, StandardCharsets.UTF_8);
+    return lines;
+  }
+
+  static Layer fcArchitecture() {
+    return ArchitectureParser.parse("Dense(W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142, b_std=0.05) -> Relu"
+        + " -> Dense(W_std=1.4142, b_std=0.05) -> Relu -> Dense(W_std=1.4142)");
+  }
+
+  static Layer cnnArchitecture(int depth, boolean flatten) {
+    StringBuilder sb = new StringBuilder();
+    for (int l = 0; l < depth; l++) sb.append("Conv(3x3, padding=SAME, W_std=1.4142, b_std=0.05) -> Relu -> ");
+    return ArchitectureParser.parse(sb.append(flatten ? "Flatten" : "GlobalAvgPool").append(" -> Dense(W_std=1.4142)").toString());
+  }
+
+  static Inputs random(int n, Shape shape, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] x = new double[n * shape.size()];
+    for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
+    return new Inputs(n, shape, x);
+  }
+
+  static String fc(Options o) {
+    Inputs x = random(o.fcN, Shape.flat(o.fcD), 1);
+    KernelFunction kf = KernelFunction.of(fcArchitecture()).backend(o.backend).build();
+    Backends.Selection sel = kf.selectBackend(x.shape());
+    long pairs = (long) o.fcN * (o.fcN + 1) / 2;
+    double[] check = {0};
+    long t0 = System.nanoTime();
+    if (sel.backend() instanceof CudaBackend gpu) {
+      gpu.stream(kf, x, x, true, null, (t, a, b) -> {
+        for (int k = 0; k < b.length; k += 97) check[0] += b[k];
+      });
+    } else {
+      Kernels k = kf.compute(x);
+      for (int i = 0; i < k.ntk().length; i += 97) check[0] += k.ntk()[i];
+    }
+    double s = (System.nanoTime() - t0) * 1e-9;
+    double flops = 11.0 * o.fcD * pairs;
+    return String.format(Locale.ROOT, "fc n=%d d=%d 3xRelu on %s%s: %.3f s (%.1f Mpairs/s, Dot2 %.1f GFLOP/s = %.1f%%"
+            + " of %.0f TFLOPS float64 peak) checksum %.6e", o.fcN, o.fcD, sel.backend().name(),
+        sel.note() == null ? "" : " [" + sel.note() + "]", s, pairs / s * 1e-6, flops / s * 1e-9,
+        100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, check[0]);
+  }
+
+  static String cnn(Options o) {
+    Inputs x = random(o.cnnN, Shape.fromDims(o.cnnSize, o.cnnSize, 3), 2);
+    KernelFunction kf = KernelFunction.of(cnnArchitecture(o.cnnDepth, o.cnnFlatten)).backend(o.backend).build();
+    Backends.Selection sel = kf.selectBackend(x.shape());
+    long t0 = System.nanoTime();
+    Kernels k = kf.compute(x);
+    double s = (System.nanoTime() - t0) * 1e-9;
+    long entries = (long) o.cnnN * (o.cnnN + 1) / 2;
+    return String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
+            + " (%d entries of the upper triangle) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
+        o.cnnFlatten ? "Flatten" : "GlobalAvgPool", o.cnnN,
+        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries, k.ntk(0, 0));
+  }
+}

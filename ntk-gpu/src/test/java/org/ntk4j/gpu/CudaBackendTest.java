@@ -1,0 +1,128 @@
+package org.ntk4j.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ntk4j.Inputs;
+import org.ntk4j.kernel.Backends;
+import org.ntk4j.kernel.CpuBackend;
+import org.ntk4j.kernel.KernelBackend;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.layers.Layer;
+import org.ntk4j.layers.Parameterization;
+
+/**
+ * On a CUDA device: every architecture of the kernel-engine tests gives the CPU path's Σ and Θ, ≤ 1e-12 relative per
+ * entry in float64 and ≤ 1e-5 of the largest entry in float32; architectures the GPU does not lower (pooling) fall
+ * back to the CPU. Skipped with the reason on machines without a device (run by ntk-gpu/device-check.sh on one).
+ */
+class CudaBackendTest {
+  @BeforeEach
+  void device() {
+    CudaRuntime.Status s = CudaRuntime.status();
+    assumeTrue(s.available(), () -> "skipped: " + s.reason());
+  }
+
+  static KernelFunction kf(Layer arch, Parameterization p, KernelBackend.Choice c, KernelBackend gpu) {
+    KernelFunction.Builder b = KernelFunction.of(arch).parameterization(p).backend(c);
+    if (gpu != null) b.gpuBackend(gpu);
+    return b.build();
+  }
+
+  void check(Map<String, Layer> archs, Parameterization p, CudaBackend gpu, double tol) {
+    // 150 inputs with tiles of 64: 6 tiles above the diagonal over 3 streams, partial edge tiles
+    Inputs x = Architectures.flatInputs(150, 300, 11);
+    Inputs y = Architectures.flatInputs(70, 300, 12);
+    for (Map.Entry<String, Layer> e : archs.entrySet()) {
+      KernelFunction cpu = kf(e.getValue(), p, KernelBackend.Choice.CPU, null);
+      KernelFunction g = kf(e.getValue(), p, KernelBackend.Choice.GPU, gpu);
+      assertSame(gpu, g.selectBackend(x.shape()).backend(), e.getKey());
+      for (boolean sym : new boolean[] {true, false}) {
+        Kernels ref = sym ? cpu.compute(x) : cpu.compute(x, y);
+        Kernels k = sym ? g.compute(x) : g.compute(x, y);
+        String what = e.getKey() + " " + p + " " + gpu + (sym ? " x with x" : " x with y");
+        if (gpu.precision() == CudaBackend.Precision.FLOAT64) {
+          Compare.assertClose(k.nngp(), ref.nngp(), tol, what + " NNGP");
+          Compare.assertClose(k.ntk(), ref.ntk(), tol, what + " NTK");
+          System.out.printf("%s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(k.nngp(), ref.nngp()), Compare.maxRelative(k.ntk(), ref.ntk()));
+        } else {
+          Compare.assertCloseNormwise(k.nngp(), ref.nngp(), tol, what + " NNGP");
+          Compare.assertCloseNormwise(k.ntk(), ref.ntk(), tol, what + " NTK");
+        }
+        if (sym) {
+          for (int i = 0; i < x.n(); i++) {
+            for (int j = 0; j < x.n(); j++) assertEquals(k.ntk(i, j), k.ntk(j, i), 0.0, what + " symmetric");
+          }
+          assertEquals(k.ntk(1, 1), k.ntk(1, 2), 0.0, what + ": a duplicate input is exactly correlated");
+        }
+      }
+    }
+  }
+
+  @Test
+  void float64EqualsCpu() {
+    CudaBackend gpu = new CudaBackend(CudaBackend.Precision.FLOAT64, 64);
+    check(Architectures.fullyConnected(), Parameterization.NTK, gpu, 1e-12);
+    check(Architectures.fullyConnectedStandard(), Parameterization.STANDARD, gpu, 1e-12);
+  }
+
+  @Test
+  void convolutionalFlattenFloat64EqualsCpu() {
+    CudaBackend gpu = new CudaBackend(CudaBackend.Precision.FLOAT64, 64);
+    Inputs x = Architectures.images(90, 8, 8, 3, 21);
+    Inputs y = Architectures.images(20, 8, 8, 3, 22);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.convolutionalFlatten()
+          : Architectures.convolutionalFlattenStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        KernelFunction cpu = kf(e.getValue(), p, KernelBackend.Choice.CPU, null);
+        KernelFunction g = kf(e.getValue(), p, KernelBackend.Choice.GPU, gpu);
+        assertSame(gpu, g.selectBackend(x.shape()).backend(), e.getKey());
+        for (boolean sym : new boolean[] {true, false}) {
+          Kernels ref = sym ? cpu.compute(x) : cpu.compute(x, y);
+          Kernels k = sym ? g.compute(x) : g.compute(x, y);
+          String what = e.getKey() + " " + p + (sym ? " x with x" : " x with y");
+          Compare.assertClose(k.nngp(), ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(k.ntk(), ref.ntk(), 1e-12, what + " NTK");
+          System.out.printf("%s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(k.nngp(), ref.nngp()), Compare.maxRelative(k.ntk(), ref.ntk()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void float64WithLargeTilesEqualsCpu() {
+    check(Architectures.fullyConnected(), Parameterization.NTK, new CudaBackend(CudaBackend.Precision.FLOAT64), 1e-12);
+  }
+
+  @Test
+  void float32EqualsCpuToTenPpm() {
+    check(Architectures.fullyConnected(), Parameterization.NTK, new CudaBackend(CudaBackend.Precision.FLOAT32, 64), 1e-5);
+  }
+
+  @Test
+  void autoUsesTheDeviceAndPoolingFallsBack() {
+    Layer fc = Architectures.fullyConnected().values().iterator().next();
+    Inputs x = Architectures.flatInputs(10, 8, 3);
+    assertTrue(kf(fc, Parameterization.NTK, KernelBackend.Choice.AUTO, null).selectBackend(x.shape()).backend()
+        instanceof CudaBackend);
+    Inputs img = Architectures.images(5, 4);
+    for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
+      KernelFunction g = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.GPU, null);
+      Backends.Selection s = g.selectBackend(img.shape());
+      assertSame(CpuBackend.INSTANCE, s.backend(), e.getKey());
+      assertTrue(s.note().contains("pooling needs the full spatial covariance"), s.note());
+      Kernels k = g.compute(img);
+      Kernels ref = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.CPU, null).compute(img);
+      assertEquals(ref.ntk(0, 1), k.ntk(0, 1), 0.0);
+    }
+  }
+}

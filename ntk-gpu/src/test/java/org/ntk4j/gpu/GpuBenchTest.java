@@ -1,0 +1,28 @@
+package org.ntk4j.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntk4j.kernel.KernelBackend;
+
+/** The benchmark runs on the CPU with small sizes (a smoke test; the device script runs the real sizes). */
+class GpuBenchTest {
+  @TempDir Path tmp;
+
+  @Test
+  void smokeOnCpu() throws Exception {
+    GpuBench.Options o = GpuBench.Options.parse(new String[] {"--backend", "cpu", "--fc-n", "40", "--fc-d", "16",
+        "--cnn-n", "2", "--cnn-size", "4", "--cnn-depth", "2", "--out", tmp.resolve("bench.txt").toString()});
+    List<String> lines = GpuBench.run(o);
+    assertEquals(3, lines.size(), lines.toString());
+    assertTrue(lines.get(1).startsWith("fc n=40 d=16 3xRelu on cpu: "), lines.get(1));
+    assertTrue(lines.get(2).startsWith("cnn depth=2 4x4x3 GlobalAvgPool n=2 on cpu: "), lines.get(2));
+    assertEquals(lines, Files.readAllLines(tmp.resolve("bench.txt")));
+    assertEquals(KernelBackend.Choice.AUTO, GpuBench.Options.parse(new String[0]).backend);
+  }
+}

@@ -1,0 +1,82 @@
+package org.ntk4j.gpu;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ntk4j.Inputs;
+
+/**
+ * Builds {@code src/main/cuda/host_harness.cpp} (the GPU kernels' per-entry math, ntk_math.cuh, evaluated on the host in
+ * the kernels' order) with g++ and runs it on a lowered program.
+ */
+final class HostHarness {
+  private static Path binary;
+  private static String unavailable;
+
+  private HostHarness() {}
+
+  /** Null when the harness is built, else why not (no compiler). */
+  static synchronized String unavailable() {
+    if (binary == null && unavailable == null) {
+      Path cxx = Tools.cxx();
+      if (cxx == null) {
+        unavailable = "no C++ compiler (g++ or c++) on PATH: the host harness of ntk_math.cuh cannot be built";
+      } else {
+        try {
+          Path out = Path.of("target", "host-harness");
+          Files.createDirectories(out);
+          Path bin = out.resolve("host_harness");
+          Tools.run(List.of(cxx.toString(), "-O2", "-std=c++20", "-pthread", "-ffp-contract=off", "-Wall", "-Werror", "-o",
+              bin.toAbsolutePath().toString(), "host_harness.cpp"), null, Tools.CUDA_DIR, 120);
+          binary = bin;
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException("host harness does not compile: " + e.getMessage(), e);
+        }
+      }
+    }
+    return binary != null ? null : unavailable;
+  }
+
+  /** Σ and Θ (n1 × n2, row-major) as the kernels' math computes them; precision 64 or 32. */
+  static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision) throws IOException, InterruptedException {
+    return run(prog, x1, x2, precision, 1);
+  }
+
+  /** As {@link #run(GpuProgram, Inputs, Inputs, int)}; spatial programs run each pair on {@code team} threads. */
+  static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision, int team)
+      throws IOException, InterruptedException {
+    if (unavailable() != null) throw new IllegalStateException(unavailable());
+    int d = prog.inputDim();
+    StringBuilder sb = new StringBuilder();
+    if (prog.isSpatial()) {
+      if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
+      sb.append(team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+          .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
+          .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
+      for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+      for (int v : prog.geometry()) sb.append(v).append(' ');
+      sb.append('\n');
+    } else {
+      sb.append("fc ").append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(d).append(' ')
+        .append(prog.opCount()).append('\n');
+      for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+    }
+    for (Inputs x : new Inputs[] {x1, x2}) {
+      for (double v : x.data()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+    }
+    String out = Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120);
+    String[] tok = out.trim().split("\\s+");
+    int cells = x1.n() * x2.n();
+    if (tok.length != 2 * cells) throw new IllegalStateException("host harness wrote " + tok.length + " numbers, expected " + 2 * cells);
+    double[][] r = new double[2][cells];
+    for (int k = 0; k < cells; k++) {
+      r[0][k] = Double.parseDouble(tok[2 * k]);
+      r[1][k] = Double.parseDouble(tok[2 * k + 1]);
+    }
+    return r;
+  }
+}

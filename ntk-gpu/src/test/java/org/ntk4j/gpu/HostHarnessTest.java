@@ -1,0 +1,126 @@
+package org.ntk4j.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ntk4j.Inputs;
+import org.ntk4j.kernel.KernelBackend;
+import org.ntk4j.kernel.KernelFunction;
+import org.ntk4j.kernel.Kernels;
+import org.ntk4j.layers.Layer;
+import org.ntk4j.layers.Parameterization;
+
+/**
+ * The per-entry math of the CUDA kernels (ntk_math.cuh, compiled for the host by g++) against the Java CPU path, on the
+ * fully connected architectures of the kernel-engine tests: ≤ 1e-12 relative per entry in float64, ≤ 1e-5 of
+ * the largest entry in float32. Runs
+ * wherever a C++ compiler exists (skipped with the reason otherwise).
+ */
+class HostHarnessTest {
+  @BeforeEach
+  void compiler() {
+    String why = HostHarness.unavailable();
+    assumeTrue(why == null, () -> "skipped: " + why);
+  }
+
+  static Kernels cpu(Layer arch, Parameterization p, Inputs x1, Inputs x2) {
+    KernelFunction kf = KernelFunction.of(arch).parameterization(p).backend(KernelBackend.Choice.CPU).threads(1).build();
+    return x1 == x2 ? kf.compute(x1) : kf.compute(x1, x2);
+  }
+
+  void check(Map<String, Layer> archs, Parameterization p, int precision, double tol) throws Exception {
+    Inputs x = Architectures.flatInputs(12, 37, 5);
+    Inputs y = Architectures.flatInputs(7, 37, 6);
+    for (Map.Entry<String, Layer> e : archs.entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p);
+      for (Inputs[] pair : new Inputs[][] {{x, x}, {x, y}}) {
+        Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
+        double[][] h = HostHarness.run(prog, pair[0], pair[1], precision);
+        String what = e.getKey() + " (" + p + ", float" + precision + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+        System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+            Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+        if (precision == 64) {
+          Compare.assertClose(h[0], ref.nngp(), tol, what + " NNGP");
+          Compare.assertClose(h[1], ref.ntk(), tol, what + " NTK");
+        } else {
+          Compare.assertCloseNormwise(h[0], ref.nngp(), tol, what + " NNGP");
+          Compare.assertCloseNormwise(h[1], ref.ntk(), tol, what + " NTK");
+        }
+      }
+    }
+  }
+
+  @Test
+  void float64MatchesCpuToOneInATrillion() throws Exception {
+    check(Architectures.fullyConnected(), Parameterization.NTK, 64, 1e-12);
+    check(Architectures.fullyConnectedStandard(), Parameterization.STANDARD, 64, 1e-12);
+  }
+
+  @Test
+  void convolutionalFlattenFloat64MatchesCpu() throws Exception {
+    Inputs x = Architectures.images(7, 5, 6, 3, 8);
+    Inputs y = Architectures.images(4, 5, 6, 3, 9);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.convolutionalFlatten()
+          : Architectures.convolutionalFlattenStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p, false);
+        assertTrue(prog.isSpatial());
+        for (Inputs[] pair : new Inputs[][] {{x, x}, {x, y}}) {
+          Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
+          double[][] h = HostHarness.run(prog, pair[0], pair[1], 64);
+          String what = e.getKey() + " (" + p + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+          System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+          Compare.assertClose(h[0], ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(h[1], ref.ntk(), 1e-12, what + " NTK");
+        }
+      }
+    }
+  }
+
+  @Test
+  void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
+    // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
+    Inputs x = Architectures.images(4, 5, 6, 3, 10);
+    for (Map.Entry<String, Layer> e : Architectures.convolutionalFlatten().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK, false);
+      double[][] one = HostHarness.run(prog, x, x, 64, 1);
+      double[][] team = HostHarness.run(prog, x, x, 64, 7);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], team[0], 0.0, e.getKey());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], team[1], 0.0, e.getKey());
+    }
+  }
+
+  @Test
+  void float32MatchesCpuToTenPpm() throws Exception {
+    check(Architectures.fullyConnected(), Parameterization.NTK, 32, 1e-5);
+  }
+
+  @Test
+  void selfPairsAreExactlyCorrelatedAndSymmetric() throws Exception {
+    // ReLU after one Dense: a self pair has θ = 0, so Σ' = Σ/2 exactly, and the duplicate pair (1, 2) equals (1, 1)
+    Layer arch = org.ntk4j.io.ArchitectureParser.parse("Dense(W_std=1.5) -> Relu");
+    Inputs x = Architectures.flatInputs(6, 9, 7);
+    double[][] h = HostHarness.run(GpuProgram.lower(arch, x.shape(), Parameterization.NTK), x, x, 64);
+    for (int i = 0; i < 6; i++) {
+      double q = 0;
+      for (int k = 0; k < 9; k++) q += x.get(i, k) * x.get(i, k);
+      double sigma = 2.25 * q / 9; // W_std² x·x / d
+      assertEquals(sigma / 2, h[0][i * 6 + i], 1e-15 * sigma, "self pair " + i);
+      for (int j = 0; j < 6; j++) assertEquals(h[0][i * 6 + j], h[0][j * 6 + i], 0.0, "symmetry " + i + "," + j);
+    }
+    assertEquals(h[0][1 * 6 + 1], h[0][1 * 6 + 2], 0.0, "duplicate input is exactly correlated");
+    assertEquals(h[1][1 * 6 + 1], h[1][1 * 6 + 2], 0.0);
+    // antipodal pair: θ = π, Σ' = 0 and Σ̇ = 0
+    assertEquals(0.0, h[0][1 * 6 + 3], 0.0);
+    assertEquals(0.0, h[1][1 * 6 + 3], 0.0);
+    // zero input: zero variance, q12 = 0 → θ = π/2: Σ' = 0, Θ' = Θ·1/4 = Σ·1/4 = 0
+    assertEquals(0.0, h[0][0], 0.0);
+    assertTrue(Double.isFinite(h[1][0]));
+  }
+}
