@@ -37,25 +37,35 @@ public abstract class Nonlinearity implements Layer {
     double[] ntk = s.ntk;
     double[] v1 = s.var1;
     double[] v2 = s.var2;
-    if (!s.isFull()) {
+    if (s.isFull()) {
+      for (int k = 0; k < n; k++) {
+        int o1 = s.var1Offset + s.row(k) * pp;
+        int o2 = s.var2Offset + s.col(k) * pp;
+        int base = k * pp * pp;
+        for (int p = 0; p < pp; p++) pairRow(v1[o1 + p], v2, o2, nngp, ntk, base + p * pp, pp);
+      }
+    } else if (pp == 1 && !s.isSelf()) {
+      // flat cross tile: pair k = r·cols + c, so each row r is one contiguous run over the column inputs (no division
+      // k / cols per pair)
+      int rows = s.rows(), cols = s.cols();
+      for (int r = 0; r < rows; r++) pairRow(v1[s.var1Offset + r], v2, s.var2Offset, nngp, ntk, r * cols, cols);
+    } else {
       for (int k = 0; k < n; k++) {
         int o1 = s.var1Offset + s.row(k) * pp;
         int o2 = s.var2Offset + s.col(k) * pp;
         int base = k * pp;
         for (int p = 0; p < pp; p++) pair(v1[o1 + p], v2[o2 + p], nngp[base + p], nngp, ntk, base + p);
       }
-    } else {
-      for (int k = 0; k < n; k++) {
-        int o1 = s.var1Offset + s.row(k) * pp;
-        int o2 = s.var2Offset + s.col(k) * pp;
-        int base = k * pp * pp;
-        for (int p = 0; p < pp; p++) {
-          double q11 = v1[o1 + p];
-          int rowBase = base + p * pp;
-          for (int q = 0; q < pp; q++) pair(q11, v2[o2 + q], nngp[rowBase + q], nngp, ntk, rowBase + q);
-        }
-      }
     }
+  }
+
+  /**
+   * {@link #pair} for the {@code len} consecutive entries {@code i = base + j} with a fixed q11 and q22 =
+   * {@code v2[o2 + j]} (a row of a full P × P block, or a row of a flat cross tile). A subclass may override it with the
+   * same arithmetic inlined (no call per entry); the values must equal those of {@link #pair} bitwise.
+   */
+  protected void pairRow(double q11, double[] v2, int o2, double[] nngp, double[] ntk, int base, int len) {
+    for (int j = 0; j < len; j++) pair(q11, v2[o2 + j], nngp[base + j], nngp, ntk, base + j);
   }
 
   @Override public FiniteLayer instantiate(Shape input, Parameterization p) {
