@@ -168,6 +168,25 @@ public final class KernelFunction {
   }
 
   /**
+   * Σ and Θ between two batches of the same size whose kernel is symmetric by construction, K(x1_i, x2_j) =
+   * K(x1_j, x2_i) — e.g. x2 = ρ(g)x1 for an involution g (g∘g = e) of a G-invariant kernel: only the tiles on and
+   * above the diagonal are computed, the others mirrored, half the work. The caller guarantees the symmetry; where it
+   * holds bitwise (invariant kernels under exact summation), the result equals {@code compute(x1, x2)} bitwise. Runs on
+   * the CPU backend; another selected backend computes the whole block.
+   */
+  public Kernels computeMirrored(Inputs x1, Inputs x2, Progress progress) {
+    if (x1.n() != x2.n()) {
+      throw new IllegalArgumentException("a mirrored kernel needs two batches of the same size, got " + x1.n() + " and " + x2.n());
+    }
+    if (!x1.shape().equals(x2.shape())) {
+      throw new IllegalArgumentException("x1 and x2 have different input shapes: " + x1.shape() + " vs " + x2.shape());
+    }
+    validate(x1.shape());
+    KernelBackend b = selectBackend(x1.shape()).backend();
+    return b == CpuBackend.INSTANCE ? computeOnCpu(x1, x2, true, progress) : b.compute(this, x1, x2, x1 == x2, progress);
+  }
+
+  /**
    * The backend that {@link #compute} uses for inputs of this shape, with the reason when it is not the preferred one
    * (AUTO without a usable GPU, or GPU for an architecture it cannot lower). Throws {@link BackendUnavailableException}
    * when GPU is requested and no CUDA device is present.
@@ -189,7 +208,8 @@ public final class KernelFunction {
   Kernels computeOnCpu(Inputs x1, Inputs x2, boolean symmetric, Progress progress) {
     Shape shape = x1.shape();
     boolean full = usesFullCovariance(shape);
-    Plan plan = plan(shape, full, x1.n(), x2.n(), symmetric);
+    boolean same = x1 == x2; // symmetric with x2 != x1: a mirrored kernel (see computeMirrored)
+    Plan plan = plan(shape, full, x1.n(), x2.n(), same);
     int blasThreads = DenseLinalg.get().threads();
     DenseLinalg.get().setThreads(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -199,9 +219,9 @@ public final class KernelFunction {
     });
     try {
       InputKernel.Prepared p1 = InputKernel.prepare(x1, summation);
-      InputKernel.Prepared p2 = symmetric ? p1 : InputKernel.prepare(x2, summation);
+      InputKernel.Prepared p2 = same ? p1 : InputKernel.prepare(x2, summation);
       KernelContext.Tape t1 = selfPass(pool, p1, shape, full, plan.selfChunk);
-      KernelContext.Tape t2 = symmetric ? t1 : selfPass(pool, p2, shape, full, plan.selfChunk);
+      KernelContext.Tape t2 = same ? t1 : selfPass(pool, p2, shape, full, plan.selfChunk);
       return crossPass(pool, p1, t1, p2, t2, shape, full, symmetric, plan, progress);
     } finally {
       pool.shutdownNow();

@@ -151,8 +151,7 @@ public final class AugmentedRegression {
       boolean mv = !rho.isTrivial();
       double[][][] rm = mv ? OutputActions.matrices(rho, order, outputs) : null;
       long t0 = System.nanoTime();
-      Inputs orbit = Augmentation.orbitInputs(xTrain, group);
-      double[] blocks = kf.compute(xTrain, orbit).ntk();
+      double[] blocks = trainBlocks(kf, xTrain, group);
       double[] k = average(blocks, n, n, order, rm, outputs);
       long t1 = System.nanoTime();
       int dim = mv ? n * outputs : n;
@@ -171,6 +170,35 @@ public final class AugmentedRegression {
     long t2 = System.nanoTime();
     return new AugmentedRegression(kf, group, rho, n, outputs, false, false, reason, inv, p, aug.x(), null,
         (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, aug.n());
+  }
+
+  /**
+   * The training blocks {@code [i, g·n + j] = Θ(x_i, g x_j)} of an invariant kernel, using its symmetries: block g⁻¹ is
+   * the transpose of block g (Θ(x_i, g⁻¹x_j) = Θ(g x_i, x_j) = Θ(x_j, g x_i)), so of each pair {g, g⁻¹} one block is
+   * computed, and the blocks of involutions (g = g⁻¹, the identity among them) are symmetric and computed as upper
+   * triangles: about half the kernel pairs of the whole orbit. Where the kernel is bitwise invariant (exact actions,
+   * exact summation) the entries are bitwise those of the direct computation; groups that are not signed permutations
+   * get the direct computation.
+   */
+  static double[] trainBlocks(KernelFunction kf, Inputs x, Group group) {
+    int n = x.n(), order = group.order();
+    int[] inv = GroupTable.signedPermutationInverses(group, x.shape());
+    if (inv == null) return kf.compute(x, Augmentation.orbitInputs(x, group)).ntk();
+    double[] blocks = new double[n * order * n];
+    int row = order * n;
+    for (int g = 0; g < order; g++) {
+      int h = inv[g];
+      if (h < g && inv[h] == g) continue; // the transpose of block h, filled with it
+      double[] b;
+      if (g == 0) b = kf.compute(x).ntk();
+      else if (h == g) b = kf.computeMirrored(x, group.act(g, x), null).ntk();
+      else b = kf.compute(x, group.act(g, x)).ntk();
+      for (int i = 0; i < n; i++) System.arraycopy(b, i * n, blocks, i * row + g * n, n);
+      if (h != g && inv[h] == g) {
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) blocks[i * row + h * n + j] = b[j * n + i];
+      }
+    }
+    return blocks;
   }
 
   /**

@@ -70,6 +70,47 @@ public final class GroupTable {
     return inv;
   }
 
+  /**
+   * The inverse of every element of an exact group whose elements act as signed permutations of the input values
+   * (translations, rotations by 90°, flips, sign flips, permutations and their products), in O(|G|·size) without the
+   * multiplication table: ρ(g)·probe reveals the signed permutation, whose inverse applied to the probe is looked up
+   * among the elements' images. Returns null when some element is no signed permutation or its inverse is not found
+   * (e.g. rotation matrices with rounded entries): callers then do without inverses.
+   */
+  public static int[] signedPermutationInverses(Group group, Shape shape) {
+    if (!group.isExact()) return null;
+    group.checkShape(shape);
+    int n = group.order(), s = shape.size();
+    double[] probe = new double[s];
+    Map<Double, Integer> index = new HashMap<>();
+    for (int i = 0; i < s; i++) {
+      probe[i] = i + 1.5; // distinct magnitudes, exactly representable
+      index.put(probe[i], i);
+    }
+    Map<String, Integer> byImage = new HashMap<>();
+    double[][] img = new double[n][s];
+    for (int g = 0; g < n; g++) {
+      group.act(g, shape, probe, 0, img[g], 0);
+      byImage.putIfAbsent(key(img[g]), g);
+    }
+    int[] inv = new int[n];
+    double[] r = new double[s];
+    for (int g = 0; g < n; g++) {
+      // img[g][j] = σ_j·probe[π(j)]  ⇒  (ρ(g)⁻¹ probe)[π(j)] = σ_j·probe[j]
+      java.util.Arrays.fill(r, Double.NaN);
+      for (int j = 0; j < s; j++) {
+        double v = img[g][j];
+        Integer from = index.get(Math.abs(v));
+        if (from == null || !Double.isNaN(r[from])) return null;
+        r[from] = Math.signum(v) * probe[j];
+      }
+      Integer h = byImage.get(key(r));
+      if (h == null) return null;
+      inv[g] = h;
+    }
+    return inv;
+  }
+
   private static double maxDiff(double[] a, double[] b) {
     double m = 0, scale = 0;
     for (int i = 0; i < a.length; i++) {
