@@ -59,7 +59,10 @@ class NotebooksIT {
    * numbers must satisfy (and use {@link Executed#number} to read them from its printed output).
    */
   private static final Map<String, Consumer<Executed>> CHECKS = Map.of(
-      "01-kernels.ipynb", NotebooksIT::checkKernels);
+      "01-kernels.ipynb", NotebooksIT::checkKernels,
+      "02-emergent-equivariance.ipynb", NotebooksIT::checkEmergentEquivariance,
+      "03-ising.ipynb", NotebooksIT::checkIsing,
+      "04-fashion-mnist.ipynb", NotebooksIT::checkFashionMnist);
 
   private static String property(String name) {
     String v = System.getProperty(name);
@@ -121,6 +124,88 @@ class NotebooksIT {
       assertEquals(760, img.getWidth());
       assertEquals(520, img.getHeight());
     }
+  }
+
+  /**
+   * 02: the C4-augmented NTK is invariant to round-off at every time (certificate), without augmentation it is not; the
+   * group-averaged and explicit solves agree; deep ensembles are much closer to invariance and to the NTK than one network.
+   */
+  private static void checkEmergentEquivariance(Executed e) {
+    String n = Executed.NUMBER;
+    assertTrue(e.number("largest difference of mu_t (" + n + ")") < 1e-12, "fast vs explicit path");
+    assertTrue(e.number("largest relative orbit deviation of the augmented NTK: (" + n + ")") <= 1e-12, e.stdout());
+    assertTrue(e.number("largest relative orbit deviation without augmentation: (" + n + ")") > 0.1, e.stdout());
+    assertTrue(e.number("NTK \\(infinite ensemble\\): (" + n + ")") <= 1e-12, e.stdout());
+    double[] rms = new double[2];
+    int i = 0;
+    for (int width : new int[] {32, 512}) {
+      double[] v = numbers(e, String.format(java.util.Locale.ROOT, "width %3d: ensemble of 32 (%s), single networks (%s) \\(mean over members\\);"
+          + " rms to NTK: ensemble (%s), one network (%s)", width, n, n, n, n), 4);
+      assertTrue(v[0] < 0.5 * v[1] && v[0] > 1e-6, "width " + width + ": ensemble " + v[0] + " vs single networks " + v[1]);
+      assertTrue(v[2] < v[3], "width " + width + ": ensemble closer to the NTK than one network");
+      rms[i++] = v[2];
+    }
+    assertTrue(rms[1] < rms[0], "the wider ensemble is closer to the NTK: " + Arrays.toString(rms));
+    List<BufferedImage> images = e.images();
+    assertEquals(3, images.size(), "inline plots");
+    for (BufferedImage img : images) assertEquals(760, img.getWidth());
+  }
+
+  /** 03: TxD4xZ2 leaves the energy unchanged; augmented NTK invariant to round-off out of distribution; width helps. */
+  private static void checkIsing(Executed e) {
+    String n = Executed.NUMBER;
+    assertTrue(e.stdout().contains("group TxD4xZ2, |G| = 576, exact true, closed true"), e.stdout());
+    assertEquals(0.0, e.number("largest change of the energy under the 576 elements: (" + n + ")"), 0.0);
+    assertTrue(e.number("largest NTK orbit deviation \\(augmented, all steps\\): (" + n + ")") <= 1e-12, e.stdout());
+    assertTrue(e.number("smallest NTK orbit deviation without augmentation: (" + n + ")") > 1e-2, e.stdout());
+    assertTrue(e.number("NTK, orbit-augmented: (" + n + ")") <= 1e-12, e.stdout());
+    assertTrue(e.number("NTK, no augmentation: (" + n + ")") > 1e-2, e.stdout());
+    String row = "width %3d: ensemble of 8 (" + n + "), single network (" + n + ") \\(mean over members\\), rms to NTK (" + n + ")";
+    double[] narrow = numbers(e, String.format(java.util.Locale.ROOT, row, 32), 3);
+    double[] wide = numbers(e, String.format(java.util.Locale.ROOT, row, 256), 3);
+    assertTrue(wide[0] < 0.6 * narrow[0], "ensemble deviation: width 256 " + wide[0] + ", width 32 " + narrow[0]);
+    assertTrue(wide[1] > 4 * wide[0], "single network " + wide[1] + " vs ensemble " + wide[0]);
+    assertTrue(wide[2] < narrow[2], "rms to NTK: width 256 " + wide[2] + ", width 32 " + narrow[2]);
+    List<BufferedImage> images = e.images();
+    assertEquals(3, images.size(), "configurations and two plots");
+    assertEquals(5 * (6 * 12 + 8), images.get(0).getWidth());
+    assertEquals(760, images.get(1).getWidth());
+    assertEquals(760, images.get(2).getWidth());
+  }
+
+  /**
+   * 04: the paper's OSP rows beside ours; NTK under the exact C4 invariant on every input (OSP 4, deviation at
+   * round-off), not under the interpolated C8/C16; the deep ensemble more invariant than its members.
+   */
+  private static void checkFashionMnist(Executed e) {
+    String n = Executed.NUMBER, three = "\\s+(" + n + ")\\s+(" + n + ")\\s+(" + n + ")";
+    assertTrue(e.number("C4 NTK after 100 steps, largest \\|f\\(gx\\) - f\\(x\\)\\| / max \\|f\\(x\\)\\| over OOD logits: (" + n + ")") <= 1e-12, e.stdout());
+    // quoted from Gerken & Kessel (2024), their table of OSP on rotated Fashion-MNIST
+    assertArrayEquals(new double[] {3.85, 7.72, 15.24}, numbers(e, "paper: DeepEns\\+DA" + three, 3), 0.0);
+    assertArrayEquals(new double[] {3.41, 6.73, 12.77}, numbers(e, "paper: only DA" + three, 3), 0.0);
+    double[] ntk = numbers(e, "ours: NTK, infinite ensemble \\+ DA \\(100 steps\\)" + three, 3);
+    double[] ens = numbers(e, "ours: DeepEns\\+DA \\(8 x width 128\\)" + three, 3);
+    double[] single = numbers(e, "ours: only DA \\(single network, mean of 8\\)" + three, 3);
+    assertEquals(4.0, ntk[0], 0.0);
+    double[] order = {4, 8, 16};
+    for (int g = 0; g < 3; g++) {
+      for (double v : new double[] {ntk[g], ens[g], single[g]}) assertTrue(v >= 1 && v <= order[g], "OSP " + v + " for |G| = " + order[g]);
+      assertTrue(ens[g] > single[g], "|G| = " + order[g] + ": DeepEns+DA " + ens[g] + " vs only DA " + single[g]);
+    }
+    String exp = "[-+]?\\d\\.\\d+e[-+]\\d+"; // the deviation row, in %e (the accuracy row has the same label)
+    double[] ntkDev = numbers(e, "NTK \\(100 steps\\)\\s+(" + exp + ")\\s+(" + exp + ")\\s+(" + exp + ")", 3);
+    assertTrue(ntkDev[0] <= 1e-12 && ntkDev[1] > 1e-6 && ntkDev[2] > 1e-6, "NTK orbit deviations " + Arrays.toString(ntkDev));
+    assertEquals(2, e.images().size(), "rotations and the OSP plot");
+  }
+
+  /** The groups of the first (and only) match of {@code regex} in the notebook's stdout. */
+  private static double[] numbers(Executed e, String regex, int count) {
+    Matcher m = Pattern.compile(regex).matcher(e.stdout());
+    assertTrue(m.find(), "no output matches " + regex + " in:\n" + e.stdout());
+    double[] v = new double[count];
+    for (int i = 0; i < count; i++) v[i] = Double.parseDouble(m.group(i + 1));
+    assertFalse(m.find(), "more than one output matches " + regex);
+    return v;
   }
 
   @Test
