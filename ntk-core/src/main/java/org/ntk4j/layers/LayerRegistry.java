@@ -22,6 +22,15 @@ public final class LayerRegistry {
       return new Dense(width, w, b);
     });
     m.put("relu", a -> new Relu());
+    m.put("parallelsum", a -> {
+      java.util.List<Layer> branches = new java.util.ArrayList<>();
+      Args.Value v;
+      while ((v = a.nextPositional()) != null) {
+        if (!v.isArchitecture()) throw a.fail(v, "expects architectures, e.g. ParallelSum(Dense -> Relu -> Dense, Identity)");
+        branches.add(v.architecture());
+      }
+      return new ParallelSum(branches);
+    });
     m.put("residual", a -> {
       Args.Value v = a.nextPositional();
       if (v == null || !v.isArchitecture()) throw a.fail(v, "expects an architecture, e.g. Residual(Dense(W_std=1) -> Relu)");

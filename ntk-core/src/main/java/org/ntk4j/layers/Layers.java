@@ -15,6 +15,12 @@ public final class Layers {
    */
   public static Layer serial(Layer... layers) { return layers.length == 1 ? layers[0] : new Serial(List.of(layers)); }
 
+  /**
+   * The branches applied to the same input and summed: neural-tangents' {@code serial(FanOut(k), parallel(branches...),
+   * FanInSum())} in one value (see {@link ParallelSum}).
+   */
+  public static Layer parallelSum(Layer... branches) { return new ParallelSum(List.of(branches)); }
+
   /** {@code x + branch(x)}: fan out, the branch beside an identity, fan-in sum. */
   public static Layer residual(Layer... branch) { return new Residual(serial(branch)); }
 
