@@ -14,7 +14,6 @@ import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.symmetry.AugmentedRegression;
 import org.ntk4j.symmetry.Certificate;
 import org.ntk4j.symmetry.Group;
-import org.ntk4j.symmetry.Groups;
 import org.ntk4j.symmetry.OutputAction;
 import org.ntk4j.symmetry.OutputActions;
 import picocli.CommandLine.Command;
@@ -101,12 +100,7 @@ public final class CertifyCommand extends NtkCommand {
       if (k < 1) throw new CliException("--y-train " + yTrain + " has no target columns");
       Inputs test = sameShape("--x-test", xTest, shape);
       Inputs ood = xOod == null ? null : sameShape("--x-ood", xOod, shape);
-      Group g;
-      try {
-        g = Groups.parse(group, shape);
-      } catch (IllegalArgumentException e) {
-        throw new CliException("--group " + group + ": " + e.getMessage(), e);
-      }
+      Group g = parseGroup("--group", group, shape);
       OutputAction rho = OutputAction.invariant();
       if (equivariant) {
         rho = OutputActions.sameAsInputs(g);
@@ -150,26 +144,5 @@ public final class CertifyCommand extends NtkCommand {
       throw new CliException(option + " " + p + " holds inputs of shape " + a.shape() + " but the training inputs have shape " + shape);
     }
     return a;
-  }
-
-  static double[] parseTimes(String s) {
-    String[] parts = s.split(",", -1);
-    double[] t = new double[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      String p = parts[i].trim().toLowerCase(Locale.ROOT);
-      if (p.equals("inf") || p.equals("infinity") || p.equals("∞")) {
-        t[i] = Double.POSITIVE_INFINITY;
-        continue;
-      }
-      try {
-        t[i] = Double.parseDouble(p);
-      } catch (NumberFormatException e) {
-        throw new CliException("--time: '" + parts[i].trim() + "' is not a time; expected numbers >= 0 or inf, e.g. 1,10,inf");
-      }
-      if (!(t[i] >= 0) || Double.isInfinite(t[i])) {
-        throw new CliException("--time: " + parts[i].trim() + " is not a time >= 0 (use inf for the converged limit)");
-      }
-    }
-    return t;
   }
 }

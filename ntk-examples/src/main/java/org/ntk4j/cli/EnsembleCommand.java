@@ -21,7 +21,6 @@ import org.ntk4j.layers.Layers;
 import org.ntk4j.layers.Parameterization;
 import org.ntk4j.layers.Parametric;
 import org.ntk4j.symmetry.Group;
-import org.ntk4j.symmetry.Groups;
 import org.ntk4j.symmetry.OutputAction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -156,10 +155,10 @@ public final class EnsembleCommand extends NtkCommand {
       Augmentation aug = Augmentation.none();
       Group measured = null;
       OutputAction inv = OutputAction.invariant();
-      if (augment != null && augment.full != null) aug = Augmentation.fullOrbit(group("--augment", augment.full, shape), inv);
-      if (augment != null && augment.random != null) aug = Augmentation.random(group("--augment-random", augment.random, shape), inv);
+      if (augment != null && augment.full != null) aug = Augmentation.fullOrbit(parseGroup("--augment", augment.full, shape), inv);
+      if (augment != null && augment.random != null) aug = Augmentation.random(parseGroup("--augment-random", augment.random, shape), inv);
       if (group != null) {
-        Group g = group("--group", group, shape);
+        Group g = parseGroup("--group", group, shape);
         if (aug.mode() != Augmentation.Mode.NONE && !g.name().equals(aug.group().name())) {
           throw new CliException("--group " + group + " differs from the augmentation group " + aug.group().name());
         }
@@ -195,14 +194,6 @@ public final class EnsembleCommand extends NtkCommand {
           secs, threads(), widths[lw], recorded[last], r.distFlow()[lw][last][lm], files.dir()));
     }
     return 0;
-  }
-
-  private static Group group(String option, String name, Shape shape) {
-    try {
-      return Groups.parse(name, shape);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(option + " " + name + ": " + e.getMessage(), e);
-    }
   }
 
   private void checkArchitecture(Layer arch, Shape shape, int k) {

@@ -5,13 +5,17 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntk4j.Inputs;
+import org.ntk4j.Shape;
 import org.ntk4j.io.ArchitectureParser;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layer;
+import org.ntk4j.symmetry.Group;
+import org.ntk4j.symmetry.Groups;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -91,6 +95,61 @@ public abstract class NtkCommand implements Callable<Integer> {
       return ArchitectureParser.parse(text);
     } catch (ArchitectureException e) {
       throw new CliException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Gradient-flow times, comma-separated, each >= 0 or {@code inf} (the converged limit). */
+  protected static double[] parseTimes(String text) {
+    String[] parts = splitList("--time", text);
+    double[] t = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String s = parts[i].toLowerCase(Locale.ROOT);
+      double v;
+      if (s.equals("inf") || s.equals("infinity") || s.equals("+inf") || s.equals("\u221e")) {
+        v = Double.POSITIVE_INFINITY;
+      } else {
+        try {
+          v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          throw new CliException("--time: '" + parts[i] + "' is not a number (times are comma-separated, e.g. 0.5,1,10,inf)");
+        }
+      }
+      if (!(v >= 0)) throw new CliException("--time: training times must be >= 0 (or inf) but got '" + parts[i] + "'");
+      t[i] = v;
+    }
+    return t;
+  }
+
+  /** Numbers of gradient-descent steps, comma-separated, each >= 0. */
+  protected static long[] parseSteps(String text) {
+    String[] parts = splitList("--steps", text);
+    long[] k = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        k[i] = Long.parseLong(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new CliException("--steps: '" + parts[i] + "' is not a whole number of steps (comma-separated, e.g. 1,2,3,2000)");
+      }
+      if (k[i] < 0) throw new CliException("--steps: numbers of steps must be >= 0 but got '" + parts[i] + "'");
+    }
+    return k;
+  }
+
+  private static String[] splitList(String option, String text) {
+    String[] parts = text.split(",", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = parts[i].strip();
+      if (parts[i].isEmpty()) throw new CliException(option + ": empty value in '" + text + "'");
+    }
+    return parts;
+  }
+
+  /** A symmetry group by name for inputs of this shape (see {@link Groups#parse}); refusals name the option. */
+  protected static Group parseGroup(String option, String name, Shape shape) {
+    try {
+      return Groups.parse(name, shape);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(option + " " + name + ": " + e.getMessage(), e);
     }
   }
 }

@@ -18,7 +18,6 @@ import org.ntk4j.predict.TestKernels;
 import org.ntk4j.symmetry.Augmentation;
 import org.ntk4j.symmetry.AugmentedRegression;
 import org.ntk4j.symmetry.Group;
-import org.ntk4j.symmetry.Groups;
 import org.ntk4j.symmetry.OutputAction;
 import org.ntk4j.symmetry.OutputActions;
 import picocli.CommandLine.Command;
@@ -147,7 +146,7 @@ public class PredictCommand extends NtkCommand {
       Gaussian[] g = null;
       String how = "";
       if (augment != null) {
-        Group group = group(p);
+        Group group = parseGroup("--augment", augment, p.xTrain().shape());
         OutputAction rho = outputAction(group, p.outputs());
         if (!cov && dynamics == Dynamics.NTK) {
           g = augmentedMeans(p, group, rho, rate, absoluteDiagReg(p, reg), times, steps);
@@ -253,14 +252,6 @@ public class PredictCommand extends NtkCommand {
   /** Which path the last {@link #augmentedMeans} took, for the summary line. */
   private String lastPath = "";
 
-  private Group group(Problem p) {
-    try {
-      return Groups.parse(augment, p.xTrain().shape());
-    } catch (IllegalArgumentException e) {
-      throw new CliException("--augment " + augment + ": " + e.getMessage(), e);
-    }
-  }
-
   private OutputAction outputAction(Group g, int k) {
     if (!equivariant) return OutputAction.invariant();
     OutputAction rho = OutputActions.sameAsInputs(g);
@@ -296,50 +287,6 @@ public class PredictCommand extends NtkCommand {
       g[i] = new Gaussian(p.xTest().n(), p.outputs(), times != null ? prep.meanFlow(times[i]) : prep.meanSteps(steps[i]), null);
     }
     return g;
-  }
-
-  static double[] parseTimes(String text) {
-    String[] parts = split("--time", text);
-    double[] t = new double[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      String s = parts[i].toLowerCase(Locale.ROOT);
-      double v;
-      if (s.equals("inf") || s.equals("infinity") || s.equals("+inf") || s.equals("\u221e")) {
-        v = Double.POSITIVE_INFINITY;
-      } else {
-        try {
-          v = Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-          throw new CliException("--time: '" + parts[i] + "' is not a number (times are comma-separated, e.g. 0.5,1,10,inf)");
-        }
-      }
-      if (!(v >= 0)) throw new CliException("--time: training times must be >= 0 (or inf) but got '" + parts[i] + "'");
-      t[i] = v;
-    }
-    return t;
-  }
-
-  static long[] parseSteps(String text) {
-    String[] parts = split("--steps", text);
-    long[] k = new long[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        k[i] = Long.parseLong(parts[i]);
-      } catch (NumberFormatException e) {
-        throw new CliException("--steps: '" + parts[i] + "' is not a whole number of steps (comma-separated, e.g. 1,2,3,2000)");
-      }
-      if (k[i] < 0) throw new CliException("--steps: numbers of steps must be >= 0 but got '" + parts[i] + "'");
-    }
-    return k;
-  }
-
-  private static String[] split(String option, String text) {
-    String[] parts = text.split(",", -1);
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = parts[i].strip();
-      if (parts[i].isEmpty()) throw new CliException(option + ": empty value in '" + text + "'");
-    }
-    return parts;
   }
 
   private static double positive(String option, String text) {

@@ -115,7 +115,7 @@ class CertifyCommandTest {
     String out = tmp.resolve("r.json").toString();
     Cli.run(join(f, "--arch", ARCH, "--group", "Q7", "--out", out)).refused("--group Q7: unknown group 'Q7'");
     Cli.run(join(f, "--arch", ARCH, "--group", "T", "--out", out)).refused("--group T:", "(L, C) or (H, W, C)");
-    Cli.run(join(f, "--arch", ARCH, "--group", "C4", "--time", "1,-2", "--out", out)).refused("--time: -2");
+    Cli.run(join(f, "--arch", ARCH, "--group", "C4", "--time", "1,-2", "--out", out)).refused("--time", "must be >= 0", "'-2'");
     Cli.run(join(f, "--arch", ARCH, "--group", "C4", "--time", "soon", "--out", out)).refused("--time: 'soon'");
     Cli.run(join(f, "--arch", ARCH, "--group", "C4", "--equivariant", "--out", out)).refused("--equivariant: C4 cannot act on targets of dimension 1");
     Cli.run(join(f, "--arch", ARCH, "--group", "SO2(4)", "--path", "fast", "--out", out)).refused("--path fast:", "not closed");
