@@ -3,7 +3,8 @@
 // path (org.ntk4j.gpu.HostHarnessTest). Build: g++ -O2 -std=c++20 -pthread -ffp-contract=off -o host_harness host_harness.cpp
 // Input on stdin, numbers as C99 hex floats. Fully connected: "fc precision n1 n2 d nops", nops·5 program values,
 // n1·d values of x1, n2·d of x2. Spatial (diagonal mode): "conv n1 n2 P C nops ngeom maxP per" ("conv-T" runs each
-// pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+// pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Full spatial covariance (pooling): "full n1 n2 P C nops ngeom maxP per" and the same data, run
+// op by op over all entries of a pair as ntk_full.cu's kernels do. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
 #include <barrier>
 #include <cstdio>
 #include <cstdlib>
@@ -116,9 +117,84 @@ static void conv(int T) {
   }
 }
 
+// One pair in full mode, op by op as ntk_full.cu launches them: every entry of a moving op from the previous buffer
+// into the other, in-place ops entry by entry, Flatten/GAP per pair. self: record the diagonal at each nonlinearity
+// into tape row ta (= tb) first. Returns Σ, Θ in res.
+static void full_pair(const std::vector<double>& prog, int nops, const int* geom, const double* xa, const double* xb,
+                      int P, int C, double* ta, const double* tb, bool self, std::vector<double>* buf, double* res) {
+  int cur = 0;
+  for (int q = 0; q < P; q++) {
+    for (int q2 = 0; q2 < P; q2++) {
+      buf[0][(size_t) q * P + q2] = input_full_entry(xa, xb, q, q2, C);
+      buf[1][(size_t) q * P + q2] = 0.0;
+    }
+  }
+  for (int o = 0; o < nops; o++) {
+    const double* op = prog.data() + o * NTK_OP_STRIDE;
+    int code = (int) op[0];
+    int outP = full_positions_after(op, geom, P);
+    double *inN = buf[2 * cur].data(), *inT = buf[2 * cur + 1].data();
+    if (code == NTK_OP_FLATTEN || code == NTK_OP_GAP) {
+      double n, t;
+      full_reduce(op, inN, inT, P, n, t);
+      inN[0] = n;
+      inT[0] = t;
+    } else if (full_op_moves(code)) {
+      double *outN = buf[2 * (1 - cur)].data(), *outT = buf[2 * (1 - cur) + 1].data();
+      for (int q = 0; q < outP; q++)
+        for (int q2 = 0; q2 < outP; q2++) full_entry(op, geom, inN, inT, outN, outT, outP, q, q2, nullptr, nullptr);
+      cur = 1 - cur;
+    } else {
+      const double *v1 = nullptr, *v2 = nullptr;
+      if (code == NTK_OP_RELU || code == NTK_OP_ERF) {
+        int off = (int) op[4];
+        if (self) for (int p = 0; p < P; p++) ta[off + p] = inN[(size_t) p * P + p];
+        v1 = ta + off;
+        v2 = self ? ta + off : tb + off;
+      }
+      for (int q = 0; q < P; q++)
+        for (int q2 = 0; q2 < P; q2++) full_entry(op, geom, nullptr, nullptr, inN, inT, P, q, q2, v1, v2);
+    }
+    P = outP;
+  }
+  res[0] = buf[2 * cur][0];
+  res[1] = buf[2 * cur + 1][0];
+}
+
+static void full() {
+  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
+  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
+  std::vector<int> geom(ngeom + 1);
+  for (double& v : prog) v = next(stdin);
+  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1);
+  std::vector<double> buf[4];
+  for (auto& b : buf) b.assign((size_t) maxP * maxP, 0.0);
+  double res[2];
+  for (int i = 0; i < n1; i++) {
+    const double* xi = x1.data() + (size_t) i * P * C;
+    full_pair(prog, nops, geom.data(), xi, xi, P, C, t1.data() + (size_t) i * per, nullptr, true, buf, res);
+  }
+  for (int j = 0; j < n2; j++) {
+    const double* xj = x2.data() + (size_t) j * P * C;
+    full_pair(prog, nops, geom.data(), xj, xj, P, C, t2.data() + (size_t) j * per, nullptr, true, buf, res);
+  }
+  for (int i = 0; i < n1; i++) {
+    for (int j = 0; j < n2; j++) {
+      full_pair(prog, nops, geom.data(), x1.data() + (size_t) i * P * C, x2.data() + (size_t) j * P * C, P, C,
+                t1.data() + (size_t) i * per, t2.data() + (size_t) j * per, false, buf, res);
+      printf("%a %a\n", res[0], res[1]);
+    }
+  }
+}
+
 int main() {
   char mode[16];
   if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
+  if (mode[0] == 'f' && mode[1] == 'u') { full(); return 0; }
   if (mode[0] == 'c') { conv(mode[4] == '-' ? atoi(mode + 5) : 1); return 0; }
   int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);
   int nops = (int) next(stdin);

@@ -51,7 +51,8 @@ final class HostHarness {
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
       if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
-      sb.append(team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+      if (prog.isFull() && team > 1) throw new IllegalArgumentException("full programs run entry by entry (no teams)");
+      sb.append(prog.isFull() ? "full " : team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');

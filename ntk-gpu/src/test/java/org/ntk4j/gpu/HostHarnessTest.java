@@ -84,6 +84,42 @@ class HostHarnessTest {
   }
 
   @Test
+  void poolingFullCovarianceFloat64MatchesCpu() throws Exception {
+    // CNN + AvgPool / GlobalAvgPool (SAME, CIRCULAR, VALID, strides, Erf, 1-D filters along each axis): the full P × P
+    // recursion of ntk_full's per-entry math against KernelFunction's CPU path (EXACT sums)
+    Inputs x = Architectures.images(6, 6, 5, 3, 11);
+    Inputs y = Architectures.images(4, 6, 5, 3, 12);
+    int bitwise = 0, cells = 0;
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.pooling() : Architectures.poolingStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        KernelFunction kf = KernelFunction.of(e.getValue()).parameterization(p).build();
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p, kf.usesFullCovariance(x.shape()));
+        assertTrue(prog.isSpatial() && prog.isFull(), e.getKey());
+        for (Inputs[] pair : new Inputs[][] {{x, x}, {x, y}}) {
+          Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
+          double[][] h = HostHarness.run(prog, pair[0], pair[1], 64);
+          String what = e.getKey() + " (" + p + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+          System.out.printf("host harness full %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+          Compare.assertClose(h[0], ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(h[1], ref.ntk(), 1e-12, what + " NTK");
+          double[] rn = ref.nngp(), rt = ref.ntk();
+          for (int k = 0; k < rn.length; k++) {
+            // Θ(x, x) is computed on the upper triangle and mirrored by the CPU; the harness computes (j, i) itself,
+            // whose GlobalAvgPool sums the transposed block in another order (≤ 1 ulp, checked above)
+            if (pair[0] == pair[1] && k / x.n() > k % x.n()) continue;
+            cells += 2;
+            if (h[0][k] == rn[k]) bitwise++;
+            if (h[1][k] == rt[k]) bitwise++;
+          }
+        }
+      }
+    }
+    System.out.printf("host harness full: %d of %d values bitwise equal to the CPU%n", bitwise, cells);
+  }
+
+  @Test
   void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
     // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
     Inputs x = Architectures.images(4, 5, 6, 3, 10);
