@@ -4,13 +4,39 @@
 // Input on stdin, numbers as C99 hex floats. Fully connected: "fc precision n1 n2 d nops", nops·5 program values,
 // n1·d values of x1, n2·d of x2. Spatial (diagonal mode): "conv n1 n2 P C nops ngeom maxP per" ("conv-T" runs each
 // pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Full spatial covariance (pooling): "full n1 n2 P C nops ngeom maxP per" and the same data, run
-// op by op over all entries of a pair as ntk_full.cu's kernels do. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+// op by op over all entries of a pair as ntk_full.cu's kernels do; "full-S" runs ntk_full.cu's kernels themselves
+// (compiled for the host) in CudaBackend's launch sequence over batches of S × S pairs. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+#include <algorithm>
 #include <barrier>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
 #include <vector>
 #include "ntk_math.cuh"
+
+// ntk_full.cu itself, compiled for the host: its kernels use no shared memory and no barriers, so running every
+// (block, thread) of a launch one after another is exactly what the device computes ("full-kernels" mode below).
+#define __global__
+#define __device__
+#define __forceinline__ inline
+struct HostDim3 { unsigned x, y, z; };
+static HostDim3 blockIdx, threadIdx, gridDim, blockDim;
+#include "ntk_full.cu"
+#undef __global__
+#undef __device__
+#undef __forceinline__
+
+template <typename F> static void launch(int blocks, int threads, F kernel) {
+  gridDim = {(unsigned) blocks, 1, 1};
+  blockDim = {(unsigned) threads, 1, 1};
+  for (int b = 0; b < blocks; b++) {
+    blockIdx = {(unsigned) b, 0, 0};
+    for (int t = 0; t < threads; t++) {
+      threadIdx = {(unsigned) t, 0, 0};
+      kernel();
+    }
+  }
+}
 
 // A team of real threads with a barrier: runs run_spatial as a CUDA block would (the kernels' cooperative loops and
 // __syncthreads), so races in the shared per-pair state show up here. "conv" input with team size T > 1.
@@ -117,6 +143,77 @@ static void conv(int T) {
   }
 }
 
+// full-kernels mode: CudaBackend.runFull's launch sequence over batches of side × side pairs (self passes in batches
+// of side² inputs), each launch a grid of 3 blocks × 32 threads so that the grid-stride loops wrap.
+static void run_full_batch(const std::vector<double>& prog, int nops, const int* geom, const double* xa, int ia0,
+                           const double* xb, int jb0, int pairs, int cols, int self, double* tapeA, const double* tapeB,
+                           int per, int P, int C, std::vector<double>* buf, double* resN, double* resT) {
+  const int B = 3, T = 32;
+  int cur = 0;
+  launch(B, T, [&] { ntk_full_input_f64(xa, ia0, xb, jb0, pairs, cols, self, P, C, buf[0].data(), buf[1].data()); });
+  for (int o = 0; o < nops; o++) {
+    const double* op = prog.data() + o * NTK_OP_STRIDE;
+    int code = (int) op[0], q = full_positions_after(op, geom, P);
+    double *inN = buf[2 * cur].data(), *inT = buf[2 * cur + 1].data();
+    double *outN = buf[2 - 2 * cur].data(), *outT = buf[3 - 2 * cur].data();
+    if (code == NTK_OP_FLATTEN || code == NTK_OP_GAP) {
+      launch(B, T, [&] { ntk_full_reduce_f64(prog.data(), o, pairs, P, inN, inT, outN, outT); });
+      cur = 1 - cur;
+    } else if (full_op_moves(code)) {
+      launch(B, T, [&] {
+        ntk_full_op_f64(prog.data(), o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, P, q, inN, inT, outN, outT);
+      });
+      cur = 1 - cur;
+    } else {
+      if (self && (code == NTK_OP_RELU || code == NTK_OP_ERF)) {
+        launch(B, T, [&] { ntk_full_record_f64(prog.data(), o, pairs, ia0, P, inN, tapeA, per); });
+      }
+      launch(B, T, [&] {
+        ntk_full_op_f64(prog.data(), o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, P, P, inN, inT, inN, inT);
+      });
+    }
+    P = q;
+  }
+  for (int k = 0; k < pairs; k++) {
+    resN[k] = buf[2 * cur][k];
+    resT[k] = buf[2 * cur + 1][k];
+  }
+}
+
+static void full_kernels(int side) {
+  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
+  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
+  std::vector<int> geom(ngeom + 1);
+  for (double& v : prog) v = next(stdin);
+  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1);
+  int batch = side * side;
+  std::vector<double> buf[4];
+  for (auto& b : buf) b.assign((size_t) maxP * maxP * batch, 0.0);
+  std::vector<double> rn(batch), rt(batch), outN((size_t) n1 * n2), outT((size_t) n1 * n2);
+  for (int i0 = 0; i0 < n1; i0 += batch)
+    run_full_batch(prog, nops, geom.data(), x1.data(), i0, x1.data(), 0, std::min(batch, n1 - i0), 1, 1, t1.data(),
+                   t1.data(), per, P, C, buf, rn.data(), rt.data());
+  for (int i0 = 0; i0 < n2; i0 += batch)
+    run_full_batch(prog, nops, geom.data(), x2.data(), i0, x2.data(), 0, std::min(batch, n2 - i0), 1, 1, t2.data(),
+                   t2.data(), per, P, C, buf, rn.data(), rt.data());
+  for (int i0 = 0; i0 < n1; i0 += side) {
+    for (int j0 = 0; j0 < n2; j0 += side) {
+      int rows = std::min(side, n1 - i0), cols = std::min(side, n2 - j0);
+      run_full_batch(prog, nops, geom.data(), x1.data(), i0, x2.data(), j0, rows * cols, cols, 0, t1.data(),
+                     t2.data(), per, P, C, buf, rn.data(), rt.data());
+      for (int k = 0; k < rows * cols; k++) {
+        outN[(size_t) (i0 + k / cols) * n2 + j0 + k % cols] = rn[k];
+        outT[(size_t) (i0 + k / cols) * n2 + j0 + k % cols] = rt[k];
+      }
+    }
+  }
+  for (size_t k = 0; k < outN.size(); k++) printf("%a %a\n", outN[k], outT[k]);
+}
+
 // One pair in full mode, op by op as ntk_full.cu launches them: every entry of a moving op from the previous buffer
 // into the other, in-place ops entry by entry, Flatten/GAP per pair. self: record the diagonal at each nonlinearity
 // into tape row ta (= tb) first. Returns Σ, Θ in res.
@@ -194,6 +291,7 @@ static void full() {
 int main() {
   char mode[16];
   if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
+  if (mode[0] == 'f' && mode[1] == 'u' && mode[4] == '-') { full_kernels(atoi(mode + 5)); return 0; }
   if (mode[0] == 'f' && mode[1] == 'u') { full(); return 0; }
   if (mode[0] == 'c') { conv(mode[4] == '-' ? atoi(mode + 5) : 1); return 0; }
   int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);

@@ -43,7 +43,10 @@ final class HostHarness {
     return run(prog, x1, x2, precision, 1);
   }
 
-  /** As {@link #run(GpuProgram, Inputs, Inputs, int)}; spatial programs run each pair on {@code team} threads. */
+  /**
+   * As {@link #run(GpuProgram, Inputs, Inputs, int)}; diagonal spatial programs run each pair on {@code team} threads,
+   * full programs run the ntk_full.cu kernels themselves over batches of team × team pairs.
+   */
   static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision, int team)
       throws IOException, InterruptedException {
     if (unavailable() != null) throw new IllegalStateException(unavailable());
@@ -51,8 +54,9 @@ final class HostHarness {
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
       if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
-      if (prog.isFull() && team > 1) throw new IllegalArgumentException("full programs run entry by entry (no teams)");
-      sb.append(prog.isFull() ? "full " : team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+      // full programs: team > 1 runs ntk_full.cu's kernels in CudaBackend's launch sequence, batches of team² pairs
+      String mode = prog.isFull() ? (team > 1 ? "full-" + team + " " : "full ") : team > 1 ? "conv-" + team + " " : "conv ";
+      sb.append(mode).append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');

@@ -120,6 +120,25 @@ class HostHarnessTest {
   }
 
   @Test
+  void fullKernelsInTheBackendsLaunchSequenceGiveBitwiseThePerPairMath() throws Exception {
+    // ntk_full.cu compiled for the host, launched as CudaBackend.runFull does (batches of 3 × 3 pairs with edge tiles,
+    // self passes in batches of 9 inputs, grids of 3 × 32 threads whose grid-stride loops wrap): the batch indexing,
+    // buffer swaps, tape recording and reductions give exactly the per-pair evaluation, which matches the CPU (above)
+    Inputs x = Architectures.images(7, 6, 5, 3, 13);
+    Inputs y = Architectures.images(4, 6, 5, 3, 14);
+    for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK);
+      double[][] one = HostHarness.run(prog, x, y, 64, 1);
+      double[][] kernels = HostHarness.run(prog, x, y, 64, 3);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], kernels[0], 0.0, e.getKey());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], kernels[1], 0.0, e.getKey());
+      Kernels ref = cpu(e.getValue(), Parameterization.NTK, x, y);
+      Compare.assertClose(kernels[0], ref.nngp(), 1e-12, e.getKey() + " NNGP");
+      Compare.assertClose(kernels[1], ref.ntk(), 1e-12, e.getKey() + " NTK");
+    }
+  }
+
+  @Test
   void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
     // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
     Inputs x = Architectures.images(4, 5, 6, 3, 10);
