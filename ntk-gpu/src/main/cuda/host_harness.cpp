@@ -8,6 +8,8 @@
 // (compiled for the host) in CudaBackend's launch sequence over batches of S × S pairs. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
 #include <algorithm>
 #include <barrier>
+#include <cmath>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -180,6 +182,73 @@ static void run_full_batch(const std::vector<double>& prog, int nops, const int*
   }
 }
 
+// schedule mode: executes a launch list that the Java side built (org.ntk4j.gpu.FullSchedule, as CudaBackend launches
+// it), with the buffers named: "schedule n1 n2 P C nops ngeom maxP per batch nlines", program, geometry, x1, x2, then
+// nlines lines "kernel nargs arg..." (pointer arguments by name: prog geom x1 x2 t1 t2 b0 b1 b2 b3) or
+// "out N T i0 rows j0 cols" (pair k of buffers N, T to the result at (i0 + k / cols, j0 + k % cols)).
+static void schedule() {
+  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
+  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
+  int batch = (int) next(stdin), lines = (int) next(stdin);
+  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
+  std::vector<int> geom(ngeom + 1);
+  for (double& v : prog) v = next(stdin);
+  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
+  for (double& v : x1) v = next(stdin);
+  for (double& v : x2) v = next(stdin);
+  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1);
+  std::vector<double> buf[4];
+  for (auto& b : buf) b.assign((size_t) maxP * maxP * batch, std::nan(""));
+  std::vector<double> outN((size_t) n1 * n2, std::nan("")), outT((size_t) n1 * n2, std::nan(""));
+  auto ptr = [&](const char* name) -> double* {
+    std::string s(name);
+    if (s == "prog") return prog.data();
+    if (s == "x1") return x1.data();
+    if (s == "x2") return x2.data();
+    if (s == "t1") return t1.data();
+    if (s == "t2") return t2.data();
+    if (s.size() == 2 && s[0] == 'b' && s[1] >= '0' && s[1] <= '3') return buf[s[1] - '0'].data();
+    fprintf(stderr, "host_harness: unknown buffer %s\n", name);
+    exit(2);
+  };
+  const int B = 3, T = 32;
+  char name[64], a[32][64];
+  for (int l = 0; l < lines; l++) {
+    if (scanf("%63s", name) != 1) { fprintf(stderr, "host_harness: schedule ends early\n"); exit(2); }
+    std::string k(name);
+    int na = k == "out" ? 6 : (int) next(stdin);
+    for (int i = 0; i < na; i++) {
+      if (scanf("%63s", a[i]) != 1) { fprintf(stderr, "host_harness: schedule ends early\n"); exit(2); }
+    }
+    auto I = [&](int i) { return atoi(a[i]); };
+    auto D = [&](int i) { return ptr(a[i]); };
+    const int* g = geom.data();
+    if (k == "out") {
+      double *n = D(0), *t = D(1);
+      int i0 = I(2), rows = I(3), j0 = I(4), cols = I(5);
+      for (int q = 0; q < rows * cols; q++) {
+        outN[(size_t) (i0 + q / cols) * n2 + j0 + q % cols] = n[q];
+        outT[(size_t) (i0 + q / cols) * n2 + j0 + q % cols] = t[q];
+      }
+    } else if (k == "ntk_full_input_f64" && na == 11) {
+      launch(B, T, [&] { ntk_full_input_f64(D(0), I(1), D(2), I(3), I(4), I(5), I(6), I(7), I(8), D(9), D(10)); });
+    } else if (k == "ntk_full_op_f64" && na == 17) {
+      launch(B, T, [&] {
+        ntk_full_op_f64(D(0), I(1), g, I(3), I(4), I(5), I(6), I(7), D(8), D(9), I(10), I(11), I(12), D(13), D(14),
+                        D(15), D(16));
+      });
+    } else if (k == "ntk_full_record_f64" && na == 8) {
+      launch(B, T, [&] { ntk_full_record_f64(D(0), I(1), I(2), I(3), I(4), D(5), D(6), I(7)); });
+    } else if (k == "ntk_full_reduce_f64" && na == 8) {
+      launch(B, T, [&] { ntk_full_reduce_f64(D(0), I(1), I(2), I(3), D(4), D(5), D(6), D(7)); });
+    } else {
+      fprintf(stderr, "host_harness: unknown launch %s with %d arguments\n", name, na);
+      exit(2);
+    }
+  }
+  for (size_t k = 0; k < outN.size(); k++) printf("%a %a\n", outN[k], outT[k]);
+}
+
 static void full_kernels(int side) {
   int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
   int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
@@ -291,6 +360,7 @@ static void full() {
 int main() {
   char mode[16];
   if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
+  if (mode[0] == 's') { schedule(); return 0; }
   if (mode[0] == 'f' && mode[1] == 'u' && mode[4] == '-') { full_kernels(atoi(mode + 5)); return 0; }
   if (mode[0] == 'f' && mode[1] == 'u') { full(); return 0; }
   if (mode[0] == 'c') { conv(mode[4] == '-' ? atoi(mode + 5) : 1); return 0; }

@@ -268,8 +268,7 @@ public final class CudaBackend implements KernelBackend {
           prog.maxPositions(), perPair >> 20, free[0] >> 20));
     }
     int side = Math.min(fullSide(budget / perPair, n1, n2), fullSideCap);
-    TilePlan plan = TilePlan.of(n1, n2, symmetric, side, 1);
-    if (progress != null) progress.start(plan.pairs());
+    if (progress != null) progress.start(TilePlan.of(n1, n2, symmetric, side, 1).pairs());
     List<CUdeviceptr> allocated = new ArrayList<>();
     try {
       CUdeviceptr dProg = upload(prog.packed(), allocated);
@@ -284,23 +283,17 @@ public final class CudaBackend implements KernelBackend {
       long block = (long) prog.maxPositions() * prog.maxPositions() * batch * 8;
       CUdeviceptr[] buf = {alloc(block, allocated), alloc(block, allocated), alloc(block, allocated),
           alloc(block, allocated)};
-      for (int side2 = 0; side2 < (symmetric ? 1 : 2); side2++) {
-        CUdeviceptr x = side2 == 0 ? dx1 : dx2, tape = side2 == 0 ? t1 : t2;
-        int n = side2 == 0 ? n1 : n2;
-        for (int i0 = 0; i0 < n; i0 += batch) {
-          runFull(prog, dProg, dGeom, x, i0, x, 0, Math.min(batch, n - i0), 1, true, tape, tape, per, buf);
-        }
-      }
-      for (TilePlan.Tile t : plan.tiles()) {
+      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, step -> {
+        CUdeviceptr[] res = runFull(step.batch(), buf);
+        TilePlan.Tile t = step.tile();
+        if (t == null) return;
         int pairs = t.rows() * t.cols();
-        CUdeviceptr[] res = runFull(prog, dProg, dGeom, dx1, t.i0(), dx2, t.j0(), pairs, t.cols(), false, t1, t2, per,
-            buf);
         double[] a = new double[pairs], b = new double[pairs];
         JCudaDriver.cuMemcpyDtoH(Pointer.to(a), res[0], 8L * pairs);
         JCudaDriver.cuMemcpyDtoH(Pointer.to(b), res[1], 8L * pairs);
         sink.accept(t, a, b);
         if (progress != null) progress.advance(t.pairs());
-      }
+      });
     } finally {
       for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
     }
@@ -316,39 +309,21 @@ public final class CudaBackend implements KernelBackend {
    * One batch of {@code pairs} pairs through a full program; returns the buffers that hold the final flat Σ and Θ
    * (pair k at index k). {@code self}: pairs (i0 + k, i0 + k), recording the tape.
    */
-  private CUdeviceptr[] runFull(GpuProgram prog, CUdeviceptr dProg, CUdeviceptr dGeom, CUdeviceptr xa, int ia0,
-                                CUdeviceptr xb, int jb0, int pairs, int cols, boolean self, CUdeviceptr tapeA,
-                                CUdeviceptr tapeB, int per, CUdeviceptr[] buf) {
-    int p = prog.positions();
-    int cur = 0;
-    long entries = (long) pairs * p * p;
-    launchFull(fullInput, entries, LaunchArgs.fullInput(xa, ia0, xb, jb0, pairs, cols, self, p, prog.channels(),
-        buf[0], buf[1]));
-    double[] ops = prog.packed();
-    int[] after = prog.positionsAfter();
-    for (int o = 0; o < prog.opCount(); o++) {
-      int code = (int) ops[o * GpuProgram.STRIDE];
-      int q = after[o];
-      CUdeviceptr inN = buf[2 * cur], inT = buf[2 * cur + 1], outN = buf[2 - 2 * cur], outT = buf[3 - 2 * cur];
-      if (code == GpuProgram.FLATTEN || code == GpuProgram.GAP) {
-        launchFull(fullReduce, pairs, LaunchArgs.fullReduce(dProg, o, pairs, p, inN, inT, outN, outT));
-        cur = 1 - cur;
-      } else if (code == GpuProgram.CONV_NTK || code == GpuProgram.CONV_STD || code == GpuProgram.CONV_STD_BIAS
-          || code == GpuProgram.AVGPOOL) {
-        launchFull(fullOp, (long) pairs * q * q, LaunchArgs.fullOp(dProg, o, dGeom, pairs, ia0, jb0, cols, self, tapeA,
-            tapeB, per, p, q, inN, inT, outN, outT));
-        cur = 1 - cur;
-      } else {
-        if (self && (code == GpuProgram.RELU || code == GpuProgram.ERF)) {
-          launchFull(fullRecord, (long) pairs * p, LaunchArgs.fullRecord(dProg, o, pairs, ia0, p, inN, tapeA, per));
-        }
-        launchFull(fullOp, (long) pairs * p * p, LaunchArgs.fullOp(dProg, o, dGeom, pairs, ia0, jb0, cols, self, tapeA,
-            tapeB, per, p, p, inN, inT, inN, inT));
-      }
-      p = q;
-    }
+  /** Launches one batch (in order, default stream) and returns the buffers holding its flat Σ and Θ. */
+  private CUdeviceptr[] runFull(FullSchedule.Batch b, CUdeviceptr[] buf) {
+    for (FullSchedule.Launch l : b.launches()) launchFull(fullFunction(l.kernel()), l.work(), l.args());
     JCudaDriver.cuCtxSynchronize();
-    return new CUdeviceptr[] {buf[2 * cur], buf[2 * cur + 1]};
+    return new CUdeviceptr[] {buf[2 * b.result()], buf[2 * b.result() + 1]};
+  }
+
+  private CUfunction fullFunction(String kernel) {
+    return switch (kernel) {
+      case "ntk_full_input_f64" -> fullInput;
+      case "ntk_full_op_f64" -> fullOp;
+      case "ntk_full_record_f64" -> fullRecord;
+      case "ntk_full_reduce_f64" -> fullReduce;
+      default -> throw new IllegalStateException("no kernel " + kernel);
+    };
   }
 
   private static void launchFull(CUfunction f, long work, LaunchArgs args) {

@@ -139,6 +139,36 @@ class HostHarnessTest {
   }
 
   @Test
+  void theBackendsLaunchListRunsTheFullKernelsToTheCpuResult() throws Exception {
+    // FullSchedule (the list CudaBackend launches, LaunchArgs packing included) executed by the host-compiled ntk_full.cu:
+    // batches of 2 × 2 pairs, self passes in batches of 4, both x with x (upper tiles, tapes shared) and x with y
+    Inputs x = Architectures.images(5, 6, 5, 3, 15);
+    Inputs y = Architectures.images(3, 6, 5, 3, 16);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.pooling() : Architectures.poolingStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p);
+        for (boolean sym : new boolean[] {true, false}) {
+          Inputs b = sym ? x : y;
+          double[][] h = HostHarness.runSchedule(prog, x, b, sym, 2);
+          double[][] perPair = HostHarness.run(prog, x, b, 64);
+          Kernels ref = cpu(e.getValue(), p, x, b);
+          for (int i = 0; i < x.n(); i++) {
+            for (int j = sym ? i : 0; j < b.n(); j++) {
+              int k = i * b.n() + j;
+              String what = e.getKey() + " " + p + (sym ? " x with x" : " x with y") + " (" + i + ", " + j + ")";
+              assertEquals(perPair[0][k], h[0][k], 0.0, what);
+              assertEquals(perPair[1][k], h[1][k], 0.0, what);
+              assertEquals(ref.nngp()[k], h[0][k], 1e-12 * Math.abs(ref.nngp()[k]), what);
+              assertEquals(ref.ntk()[k], h[1][k], 1e-12 * Math.abs(ref.ntk()[k]), what);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
     // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
     Inputs x = Architectures.images(4, 5, 6, 3, 10);
