@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# GPU check, for a machine with a CUDA device (H100/H200) that may lack Maven and a JVM; about 3 minutes.
+# GPU check, for a machine with a CUDA device (H100/H200) that may lack Maven and a JVM; about 5 minutes.
 # Prepare HERE first:  ntk-gpu/prepare-device.sh --jre
-# Then run it there:   run(command="ntk-gpu/device-check.sh", carry=["ntk-gpu/target/device", ".jre"], timeout_s=420)
+# Then run it there:   run(command="ntk-gpu/device-check.sh", carry=["ntk-gpu/target/device", ".jre"], timeout_s=580)
 # Writes to $OUT: java-version.txt, nvidia-smi.txt, ptx-check.txt, gpu-tests.txt (every GPU test, CPU-side tests too),
 # bench-fc.txt, bench-cnn.txt, bench-cnn-flatten.txt, summary.txt. Exit code: 0 when the tests passed.
 set -uo pipefail
@@ -31,8 +31,9 @@ log "device: $(head -2 "$OUT/nvidia-smi.txt" | tail -1)"
 # 3. the committed PTX against this machine's nvcc (same check as PtxSyncTest, which also runs below)
 NVCC=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null || true)
 if [ -n "$NVCC" ]; then
-  (cd "$ROOT/ntk-gpu/src/main/cuda" && "$NVCC" -ptx -arch=compute_80 -fmad=false -o "$OUT/ntk_fc.ptx" ntk_fc.cu \
-     && "$NVCC" --version | tail -2 && if cmp -s "$OUT/ntk_fc.ptx" ntk_fc.ptx; then echo "PTX identical"; else echo "PTX differs (other nvcc release?)"; fi) \
+  (cd "$ROOT/ntk-gpu/src/main/cuda" && "$NVCC" --version | tail -2 && same=1 && for k in ntk_fc ntk_conv ntk_full; do
+     "$NVCC" -ptx -arch=compute_80 -fmad=false -o "$OUT/$k.ptx" $k.cu && cmp -s "$OUT/$k.ptx" $k.ptx || { same=0; echo "$k.ptx differs"; }
+   done; if [ $same = 1 ]; then echo "PTX identical"; else echo "PTX differs (other nvcc release?)"; fi) \
      >"$OUT/ptx-check.txt" 2>&1
 else
   echo "no nvcc here" >"$OUT/ptx-check.txt"
@@ -50,14 +51,14 @@ fi
 grep -E '^(FAILED|ABORTED|SKIPPED)' "$OUT/gpu-tests.txt" | head -20 | tee -a "$OUT/summary.txt"
 grep -E 'max relative difference' "$OUT/gpu-tests.txt" | head -40 >>"$OUT/summary.txt"
 
-# 5. the benchmarks: FC n = 50,000, d = 3072 (target < 10 s), then the 21-layer CNN (on the CPU until convolutions
-#    are lowered; a small n so that it ends in time)
+# 5. the benchmarks: FC n = 50,000, d = 3072 (target < 10 s), then the 21-layer CNN with GlobalAvgPool (the
+#    full-covariance kernels; n = 32, the leading 2 x 2 block checked against the CPU in the same run)
 timeout 120 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 50000 --fc-d 3072 --cnn-n 0 --out "$OUT/bench-fc.txt" \
   >"$OUT/bench-fc.log" 2>&1 || log "fc bench: exit $? (see bench-fc.log)"
 [ -f "$OUT/bench-fc.txt" ] && tail -1 "$OUT/bench-fc.txt" | tee -a "$OUT/summary.txt"
-timeout 60 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 2 --cnn-size 32 --cnn-depth 21 \
-  --out "$OUT/bench-cnn.txt" >"$OUT/bench-cnn.log" 2>&1 || log "cnn bench: exit $? (see bench-cnn.log)"
-[ -f "$OUT/bench-cnn.txt" ] && tail -1 "$OUT/bench-cnn.txt" | tee -a "$OUT/summary.txt"
+timeout 120 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 32 --cnn-size 32 --cnn-depth 21 \
+  --cnn-check 2 --out "$OUT/bench-cnn.txt" >"$OUT/bench-cnn.log" 2>&1 || log "cnn bench: exit $? (see bench-cnn.log)"
+[ -f "$OUT/bench-cnn.txt" ] && tail -2 "$OUT/bench-cnn.txt" | tee -a "$OUT/summary.txt"
 # the same CNN with a Flatten readout (diagonal mode), which runs on the GPU
 timeout 60 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 512 --cnn-size 32 --cnn-depth 21 \
   --cnn-readout flatten --out "$OUT/bench-cnn-flatten.txt" >"$OUT/bench-cnn-flatten.log" 2>&1 \

@@ -24,7 +24,10 @@ using std::atan2; using std::fma; using std::sqrt;
 #define NTK_OP_CONV_NTK 5       // p0 = W², p1 = b², p2 = geometry offset in the int table
 #define NTK_OP_CONV_STD 6       // p0 = W², p1 = b², p2 = geometry offset, p3 = fan-in (channels · filter size)
 #define NTK_OP_CONV_STD_BIAS 7  // as CONV_STD, with the bias term of Θ
-#define NTK_OP_FLATTEN 8        // mean over positions
+#define NTK_OP_FLATTEN 8        // mean over positions (full programs: mean of the diagonal Σ(p, p))
+// Full spatial programs only (P × P values per pair, entry (q, q') at q·P + q'):
+#define NTK_OP_AVGPOOL 9        // p2 = geometry offset (window as filter), normalised by the full window size
+#define NTK_OP_GAP 10           // GlobalAvgPool: mean of all P² entries
 // Geometry at offset g of the int table: inH, inW, outH, outW, fH, fW, mapY[outH·fH], mapX[outW·fW]
 // (org.ntk4j.kernel.ConvGeometry's tap maps: input index per output position and tap, −1 for a zero-padded tap).
 
@@ -267,5 +270,167 @@ NTK_HD void run_spatial(const double* prog, int nops, const int* geom, double* a
   }
 }
 
+// ------------------------------------------------------------------------------------- full spatial programs
+// One pair's state is P × P values of Σ and of Θ, entry (q, q') at q·P + q'. Each function below gives ONE output
+// entry, so that a CUDA thread (or the host harness loop) computes it independently of every other entry; the order
+// of the terms of each sum is the one SpatialKernels' EXACT path uses for that entry, so host, device and Java agree
+// bitwise in practice (TwoSum double-double, rounded once).
+
+// Input kernel, full mode (InputKernel.fillPair): x[q]·x'[q']/C, plain sum over channels in order.
+NTK_HD double input_full_entry(const double* xa, const double* xb, int q, int q2, int c) {
+  double s = 0;
+  for (int k = 0; k < c; k++) s += xa[q * c + k] * xb[q2 * c + k];
+  return s / c;
+}
+
+// Tied (convolution) stencil (SpatialKernels.convFull): Σ_t in[x(q, t), x(q', t)] / |filter| over the taps t in
+// order (dy, dx) that read inputs on both sides. in has inH·inW positions per side.
+NTK_HD void conv_full_entry(const double* inN, const double* inT, const int* g, int q, int q2, double& vn,
+                            double& vt) {
+  int inW = g[1], inP = g[0] * g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
+  const int* mapY = g + 6;
+  const int* mapX = mapY + outH * fH;
+  int yo = q / outW, xo = q % outW, yo2 = q2 / outW, xo2 = q2 % outW;
+  double hn = 0, ln = 0, ht = 0, lt = 0;
+  for (int dy = 0; dy < fH; dy++) {
+    int iy = mapY[yo * fH + dy], iy2 = mapY[yo2 * fH + dy];
+    if (iy < 0 || iy2 < 0) continue;
+    for (int dx = 0; dx < fW; dx++) {
+      int ix = mapX[xo * fW + dx], ix2 = mapX[xo2 * fW + dx];
+      if (ix < 0 || ix2 < 0) continue;
+      long long e = (long long) (iy * inW + ix) * inP + iy2 * inW + ix2;
+      two_sum_add(hn, ln, inN[e]);
+      two_sum_add(ht, lt, inT[e]);
+    }
+  }
+  double div = (double) (fH * fW);
+  vn = (hn + ln) / div;
+  vt = (ht + lt) / div;
+}
+
+// Untied (pooling) stencil (SpatialKernels.poolFull): Σ_t Σ_t' in[x(q, t), x(q', t')] / |w|², terms in order
+// (dy, dx, dy', dx'), padded taps skipped (zeros counted in the normalisation, normalize_edges=False).
+NTK_HD void pool_full_entry(const double* inN, const double* inT, const int* g, int q, int q2, double& vn,
+                            double& vt) {
+  int inW = g[1], inP = g[0] * g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
+  const int* mapY = g + 6;
+  const int* mapX = mapY + outH * fH;
+  int yo = q / outW, xo = q % outW, yo2 = q2 / outW, xo2 = q2 % outW;
+  double hn = 0, ln = 0, ht = 0, lt = 0;
+  for (int dy = 0; dy < fH; dy++) {
+    int iy = mapY[yo * fH + dy];
+    if (iy < 0) continue;
+    for (int dx = 0; dx < fW; dx++) {
+      int ix = mapX[xo * fW + dx];
+      if (ix < 0) continue;
+      long long row = (long long) (iy * inW + ix) * inP;
+      for (int dy2 = 0; dy2 < fH; dy2++) {
+        int iy2 = mapY[yo2 * fH + dy2];
+        if (iy2 < 0) continue;
+        for (int dx2 = 0; dx2 < fW; dx2++) {
+          int ix2 = mapX[xo2 * fW + dx2];
+          if (ix2 < 0) continue;
+          two_sum_add(hn, ln, inN[row + iy2 * inW + ix2]);
+          two_sum_add(ht, lt, inT[row + iy2 * inW + ix2]);
+        }
+      }
+    }
+  }
+  double w = (double) (fH * fW);
+  vn = (hn + ln) / (w * w);
+  vt = (ht + lt) / (w * w);
+}
+
+// The affine part of a convolution after its tap sum (Conv.applyKernel), per entry.
+NTK_HD void conv_affine(const double* op, double vn, double vt, double& n, double& t) {
+  int code = (int) op[0];
+  double w2 = op[1], b2 = op[2];
+  if (code == NTK_OP_CONV_NTK) {
+    double gv = w2 * vn + b2;
+    n = gv;
+    t = w2 * vt + gv;
+  } else {
+    double one = code == NTK_OP_CONV_STD_BIAS ? 1.0 : 0.0;
+    t = op[4] * vn + w2 * vt + one;
+    n = w2 * vn + b2;
+  }
+}
+
+// Mean of m values (SpatialKernels.mean, EXACT): four interleaved double-double chains, combined in the same order.
+NTK_HD double mean_exact(const double* in, long long m) {
+  double h0 = 0, l0 = 0, h1 = 0, l1 = 0, h2 = 0, l2 = 0, h3 = 0, l3 = 0;
+  long long i = 0;
+  for (; i + 3 < m; i += 4) {
+    two_sum_add(h0, l0, in[i]);
+    two_sum_add(h1, l1, in[i + 1]);
+    two_sum_add(h2, l2, in[i + 2]);
+    two_sum_add(h3, l3, in[i + 3]);
+  }
+  for (; i < m; i++) two_sum_add(h0, l0, in[i]);
+  double hi = h0, lo = l0 + l1 + l2 + l3;
+  two_sum_add(hi, lo, h1);
+  two_sum_add(hi, lo, h2);
+  two_sum_add(hi, lo, h3);
+  return (hi + lo) / (double) m;
+}
+
+// Mean of the diagonal of a P × P block (SpatialKernels.meanDiagonal, EXACT; Flatten on full covariances).
+NTK_HD double mean_diagonal_exact(const double* in, int p) {
+  double hi = 0, lo = 0;
+  for (int q = 0; q < p; q++) two_sum_add(hi, lo, in[(long long) q * p + q]);
+  return (hi + lo) / p;
+}
+
+// Positions after op (full programs): the geometry's output for Conv and AvgPool, 1 after Flatten and GAP.
+NTK_HD int full_positions_after(const double* op, const int* geom, int p) {
+  int code = (int) op[0];
+  if (code == NTK_OP_CONV_NTK || code == NTK_OP_CONV_STD || code == NTK_OP_CONV_STD_BIAS || code == NTK_OP_AVGPOOL) {
+    const int* g = geom + (int) op[3];
+    return g[2] * g[3];
+  }
+  if (code == NTK_OP_FLATTEN || code == NTK_OP_GAP) return 1;
+  return p;
+}
+
+// Whether op reads a whole P × P block and writes a new one (a second buffer), rather than working entry by entry
+// in place.
+NTK_HD bool full_op_moves(int code) {
+  return code == NTK_OP_CONV_NTK || code == NTK_OP_CONV_STD || code == NTK_OP_CONV_STD_BIAS || code == NTK_OP_AVGPOOL;
+}
+
+// Entry (q, q') of op on one pair. Moving ops read in (inP² values) and write out (outP²); in-place ops (Dense,
+// nonlinearities) read and write out at entry q·P + q' (in is unused). v1 and v2 are the self-variances of the two
+// sides at this nonlinearity's slot (v1[q], v2[q']; Nonlinearity.applyKernel, full mode).
+NTK_HD void full_entry(const double* op, const int* geom, const double* inN, const double* inT, double* outN,
+                       double* outT, int p, int q, int q2, const double* v1, const double* v2) {
+  int code = (int) op[0];
+  long long e = (long long) q * p + q2;
+  if (code == NTK_OP_CONV_NTK || code == NTK_OP_CONV_STD || code == NTK_OP_CONV_STD_BIAS) {
+    double vn, vt;
+    conv_full_entry(inN, inT, geom + (int) op[3], q, q2, vn, vt);
+    conv_affine(op, vn, vt, outN[e], outT[e]);
+  } else if (code == NTK_OP_AVGPOOL) {
+    pool_full_entry(inN, inT, geom + (int) op[3], q, q2, outN[e], outT[e]);
+  } else if (code == NTK_OP_DENSE_NTK) {
+    dense_ntk<double>(op[1], op[2], outN[e], outT[e]);
+  } else if (code == NTK_OP_DENSE_STD) {
+    dense_std<double>(op[1], op[2], op[3], op[4], outN[e], outT[e]);
+  } else if (code == NTK_OP_RELU) {
+    relu_dual<double>(v1[q], v2[q2], outN[e], outT[e]);
+  } else if (code == NTK_OP_ERF) {
+    erf_dual<double>(op[1], op[2], op[3], v1[q], v2[q2], outN[e], outT[e]);
+  }
+}
+
+// Flatten and GAP of one pair: in (P² values) to one value each of Σ and Θ.
+NTK_HD void full_reduce(const double* op, const double* inN, const double* inT, int p, double& n, double& t) {
+  if ((int) op[0] == NTK_OP_GAP) {
+    n = mean_exact(inN, (long long) p * p);
+    t = mean_exact(inT, (long long) p * p);
+  } else {
+    n = mean_diagonal_exact(inN, p);
+    t = mean_diagonal_exact(inT, p);
+  }
+}
 
 #endif

@@ -48,7 +48,9 @@ public final class CudaBackend implements KernelBackend {
   private CUcontext context;
   private CUmodule module;
   private CUmodule convModule;
+  private CUmodule fullModule;
   private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64;
+  private CUfunction fullInput, fullOp, fullRecord, fullReduce;
 
   /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
   public CudaBackend() {
@@ -67,6 +69,15 @@ public final class CudaBackend implements KernelBackend {
   }
 
   public Precision precision() { return precision; }
+
+  private int fullSideCap = 1024;
+
+  /** Caps the side of the pair batches of full-covariance programs (tests: many batches and edge tiles). */
+  synchronized CudaBackend fullBatchSide(int cap) {
+    if (cap < 1) throw new IllegalArgumentException("batch side must be >= 1, got " + cap);
+    fullSideCap = cap;
+    return this;
+  }
 
   @Override public String name() { return "gpu"; }
 
@@ -152,6 +163,10 @@ public final class CudaBackend implements KernelBackend {
     }
     ensureModule();
     JCudaDriver.cuCtxSetCurrent(context);
+    if (prog.isFull()) {
+      streamFull(prog, x1, x2, symmetric, progress, sink);
+      return;
+    }
     boolean f32 = precision == Precision.FLOAT32;
     boolean conv = prog.isSpatial();
     int elem = f32 ? Sizeof.FLOAT : Sizeof.DOUBLE;
@@ -231,6 +246,89 @@ public final class CudaBackend implements KernelBackend {
       for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
       for (Pointer p : pinned) JCudaDriver.cuMemFreeHost(p);
     }
+  }
+
+  /**
+   * Full-covariance programs (pooling): the pairs of a tile are one batch whose P × P blocks of Σ and Θ live in two
+   * buffer pairs in device memory; the host launches the program op by op (ntk_full.cu). The self pass runs the same
+   * program on batches of self pairs and records the diagonal before each nonlinearity (the tapes). One stream.
+   */
+  private void streamFull(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, KernelFunction.Progress progress,
+                          TileSink sink) {
+    int n1 = x1.n(), n2 = x2.n();
+    int per = Math.max(1, prog.tapePerInput());
+    long[] free = {0}, total = {0};
+    JCudaDriver.cuMemGetInfo(free, total);
+    long fixed = 8L * ((long) x1.data().length + (symmetric ? 0 : x2.data().length) + (long) per * (n1 + n2));
+    long perPair = 4L * 8 * prog.maxPositions() * prog.maxPositions();
+    long budget = free[0] * 3 / 4 - fixed;
+    if (budget < perPair) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "one pair's full covariance (%d positions: %d MiB"
+          + " for Σ and Θ in two buffers) and the inputs do not fit in 3/4 of the GPU's free %d MiB",
+          prog.maxPositions(), perPair >> 20, free[0] >> 20));
+    }
+    int side = Math.min(fullSide(budget / perPair, n1, n2), fullSideCap);
+    if (progress != null) progress.start(TilePlan.of(n1, n2, symmetric, side, 1).pairs());
+    List<CUdeviceptr> allocated = new ArrayList<>();
+    try {
+      CUdeviceptr dProg = upload(prog.packed(), allocated);
+      int[] g = prog.geometry();
+      CUdeviceptr dGeom = alloc(4L * Math.max(1, g.length), allocated);
+      if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
+      CUdeviceptr dx1 = uploadInputs(x1, false, allocated);
+      CUdeviceptr dx2 = symmetric ? dx1 : uploadInputs(x2, false, allocated);
+      CUdeviceptr t1 = alloc(8L * per * n1, allocated);
+      CUdeviceptr t2 = symmetric ? t1 : alloc(8L * per * n2, allocated);
+      int batch = side * side;
+      long block = (long) prog.maxPositions() * prog.maxPositions() * batch * 8;
+      CUdeviceptr[] buf = {alloc(block, allocated), alloc(block, allocated), alloc(block, allocated),
+          alloc(block, allocated)};
+      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, step -> {
+        CUdeviceptr[] res = runFull(step.batch(), buf);
+        TilePlan.Tile t = step.tile();
+        if (t == null) return;
+        int pairs = t.rows() * t.cols();
+        double[] a = new double[pairs], b = new double[pairs];
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(a), res[0], 8L * pairs);
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(b), res[1], 8L * pairs);
+        sink.accept(t, a, b);
+        if (progress != null) progress.advance(t.pairs());
+      });
+    } finally {
+      for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
+    }
+  }
+
+  /** Tile side for full programs: side² pairs per batch within the budget, no larger than the grid needs. */
+  static int fullSide(long pairsFit, int n1, int n2) {
+    int s = (int) Math.max(1, Math.min(Math.floor(Math.sqrt((double) pairsFit)), 1024));
+    return Math.min(s, Math.max(n1, n2));
+  }
+
+  /**
+   * One batch of {@code pairs} pairs through a full program; returns the buffers that hold the final flat Σ and Θ
+   * (pair k at index k). {@code self}: pairs (i0 + k, i0 + k), recording the tape.
+   */
+  /** Launches one batch (in order, default stream) and returns the buffers holding its flat Σ and Θ. */
+  private CUdeviceptr[] runFull(FullSchedule.Batch b, CUdeviceptr[] buf) {
+    for (FullSchedule.Launch l : b.launches()) launchFull(fullFunction(l.kernel()), l.work(), l.args());
+    JCudaDriver.cuCtxSynchronize();
+    return new CUdeviceptr[] {buf[2 * b.result()], buf[2 * b.result() + 1]};
+  }
+
+  private CUfunction fullFunction(String kernel) {
+    return switch (kernel) {
+      case "ntk_full_input_f64" -> fullInput;
+      case "ntk_full_op_f64" -> fullOp;
+      case "ntk_full_record_f64" -> fullRecord;
+      case "ntk_full_reduce_f64" -> fullReduce;
+      default -> throw new IllegalStateException("no kernel " + kernel);
+    };
+  }
+
+  private static void launchFull(CUfunction f, long work, LaunchArgs args) {
+    JCudaDriver.cuLaunchKernel(f, LaunchArgs.fullBlocks(work), 1, 1, LaunchArgs.FULL_THREADS, 1, 1, 0, null,
+        params(args), null);
   }
 
   private static void drain(CUstream stream, TilePlan.Tile t, Pointer hostA, Pointer hostB, TileSink sink,
@@ -318,6 +416,13 @@ public final class CudaBackend implements KernelBackend {
     convSelfF64 = function(cm, "ntk_conv_self_f64");
     convTileF64 = function(cm, "ntk_conv_tile_f64");
     convModule = cm;
+    CUmodule fm = new CUmodule();
+    JCudaDriver.cuModuleLoadData(fm, ptx("ntk_full.ptx"));
+    fullInput = function(fm, "ntk_full_input_f64");
+    fullOp = function(fm, "ntk_full_op_f64");
+    fullRecord = function(fm, "ntk_full_record_f64");
+    fullReduce = function(fm, "ntk_full_reduce_f64");
+    fullModule = fm;
     module = m;
   }
 

@@ -25,12 +25,13 @@ import org.ntk4j.layers.Layer;
  *       Rate: Dot2 counts 11 flops per feature per pair (mul, fma = 2, 8 adds); fraction of {@code --peak-tflops}
  *       (default 34, the FP64 vector peak of an H100/H200 SXM).</li>
  *   <li>CNN: {@code Conv(3x3, SAME) -> Relu} × depth → GlobalAvgPool → Dense on size × size × 3 inputs (target: depth 21,
- *       32 × 32, ≤ 0.5 ms per NTK entry on one H100). Pooling is not on the GPU yet: this reports which backend ran and
- *       its time per entry; {@code --cnn-readout flatten} measures the same network with a Flatten readout (diagonal
- *       mode), which the GPU computes.</li>
+ *       32 × 32, ≤ 0.5 ms per NTK entry on one H100): the full-covariance path on the GPU (ntk_full), else the CPU, with
+ *       the backend named; {@code --cnn-readout flatten} measures the same network with a Flatten readout (diagonal
+ *       mode). {@code --cnn-check K} recomputes the K × K leading block on the CPU in the same run and adds a line with
+ *       the largest relative difference and the CPU / measured time-per-entry ratio.</li>
  * </ul>
  * {@code java org.ntk4j.gpu.GpuBench [--backend cpu|gpu|auto] [--fc-n N] [--fc-d D] [--cnn-n N] [--cnn-size S]
- * [--cnn-depth L] [--cnn-readout gap|flatten] [--peak-tflops T] [--out FILE]}; one line per measurement, also written to FILE.
+ * [--cnn-depth L] [--cnn-readout gap|flatten] [--cnn-check K] [--peak-tflops T] [--out FILE]}; one line per measurement, also written to FILE.
  */
 public final class GpuBench {
   private GpuBench() {}
@@ -38,7 +39,7 @@ public final class GpuBench {
   /** Options with the targets' defaults. */
   public static final class Options {
     public KernelBackend.Choice backend = KernelBackend.Choice.AUTO;
-    public int fcN = 50_000, fcD = 3072, cnnN = 4, cnnSize = 32, cnnDepth = 21;
+    public int fcN = 50_000, fcD = 3072, cnnN = 4, cnnSize = 32, cnnDepth = 21, cnnCheck = 0;
     public double peakTflops = 34;
     public boolean cnnFlatten = false;
     public Path out;
@@ -56,6 +57,7 @@ public final class GpuBench {
           case "--cnn-n" -> o.cnnN = Integer.parseInt(v);
           case "--cnn-size" -> o.cnnSize = Integer.parseInt(v);
           case "--cnn-depth" -> o.cnnDepth = Integer.parseInt(v);
+          case "--cnn-check" -> o.cnnCheck = Integer.parseInt(v);
           case "--peak-tflops" -> o.peakTflops = Double.parseDouble(v);
           case "--cnn-readout" -> {
             if (!v.equals("gap") && !v.equals("flatten")) throw new IllegalArgumentException("--cnn-readout gap|flatten, got " + v);
@@ -78,7 +80,7 @@ public final class GpuBench {
     List<String> lines = new ArrayList<>();
     lines.add("device: " + CudaRuntime.status());
     if (o.fcN > 0) lines.add(fc(o));
-    if (o.cnnN > 0) lines.add(cnn(o));
+    if (o.cnnN > 0) lines.addAll(cnn(o));
     if (o.out != null) Files.write(o.out, lines, StandardCharsets.UTF_8);
     return lines;
   }
@@ -124,7 +126,7 @@ public final class GpuBench {
         100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, check[0]);
   }
 
-  static String cnn(Options o) {
+  static List<String> cnn(Options o) {
     Inputs x = random(o.cnnN, Shape.fromDims(o.cnnSize, o.cnnSize, 3), 2);
     KernelFunction kf = KernelFunction.of(cnnArchitecture(o.cnnDepth, o.cnnFlatten)).backend(o.backend).build();
     Backends.Selection sel = kf.selectBackend(x.shape());
@@ -132,9 +134,31 @@ public final class GpuBench {
     Kernels k = kf.compute(x);
     double s = (System.nanoTime() - t0) * 1e-9;
     long entries = (long) o.cnnN * (o.cnnN + 1) / 2;
-    return String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
+    List<String> out = new ArrayList<>();
+    out.add(String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
             + " (%d entries of the upper triangle) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
         o.cnnFlatten ? "Flatten" : "GlobalAvgPool", o.cnnN,
-        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries, k.ntk(0, 0));
+        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries, k.ntk(0, 0)));
+    if (o.cnnCheck > 0) {
+      int m = Math.min(o.cnnCheck, o.cnnN);
+      double[] sub = java.util.Arrays.copyOf(x.data(), m * x.shape().size());
+      Inputs xm = new Inputs(m, x.shape(), sub);
+      KernelFunction cpu = KernelFunction.of(kf.architecture()).backend(KernelBackend.Choice.CPU).build();
+      long c0 = System.nanoTime();
+      Kernels ref = cpu.compute(xm);
+      double cs = (System.nanoTime() - c0) * 1e-9;
+      double dn = 0, dt = 0;
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < m; j++) {
+          dn = Math.max(dn, Math.abs(k.nngp(i, j) - ref.nngp(i, j)) / Math.abs(ref.nngp(i, j)));
+          dt = Math.max(dt, Math.abs(k.ntk(i, j) - ref.ntk(i, j)) / Math.abs(ref.ntk(i, j)));
+        }
+      }
+      long me = (long) m * (m + 1) / 2;
+      out.add(String.format(Locale.ROOT, "cnn check: cpu on the first %d inputs %.3f s, %.3f ms per NTK entry (%.1fx the"
+          + " time per entry above); max relative difference NNGP %.3g, NTK %.3g", m, cs, 1e3 * cs / me,
+          (cs / me) / (s / entries), dn, dt));
+    }
+    return out;
   }
 }

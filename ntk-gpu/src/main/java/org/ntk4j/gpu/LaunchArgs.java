@@ -24,6 +24,22 @@ public final class LaunchArgs {
   public static final List<String> CONV_TILE = List.of("ptr", "int", "ptr", "int", "int", "int", "int", "int", "ptr",
       "int", "ptr", "int", "ptr", "ptr", "int", "ptr", "ptr", "int");
 
+  /** {@code ntk_full_input_f64(xa, ia0, xb, jb0, pairs, cols, self, P, C, outN, outT)}. */
+  public static final List<String> FULL_INPUT = List.of("ptr", "int", "ptr", "int", "int", "int", "int", "int", "int",
+      "ptr", "ptr");
+  /**
+   * {@code ntk_full_op_f64(prog, o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, inP, P, inN, inT, outN,
+   * outT)}.
+   */
+  public static final List<String> FULL_OP = List.of("ptr", "int", "ptr", "int", "int", "int", "int", "int", "ptr",
+      "ptr", "int", "int", "int", "ptr", "ptr", "ptr", "ptr");
+  /** {@code ntk_full_record_f64(prog, o, pairs, ia0, P, n, tape, per)}. */
+  public static final List<String> FULL_RECORD = List.of("ptr", "int", "int", "int", "int", "ptr", "ptr", "int");
+  /** {@code ntk_full_reduce_f64(prog, o, pairs, P, inN, inT, outN, outT)}. */
+  public static final List<String> FULL_REDUCE = List.of("ptr", "int", "int", "int", "ptr", "ptr", "ptr", "ptr");
+  /** Threads per block of the ntk_full kernels (grid-stride loops over the batch's entries). */
+  public static final int FULL_THREADS = 256;
+
   private final List<String> signature;
   private final List<Object> values = new ArrayList<>();
 
@@ -74,6 +90,39 @@ public final class LaunchArgs {
                                     Object tapeB, int per, Object outNngp, Object outNtk, int ld) {
     return new LaunchArgs(CONV_TILE).ptr(xa).i32(ia0).ptr(xb).i32(jb0).i32(rows).i32(cols).i32(positions).i32(channels)
         .ptr(prog).i32(nops).ptr(geom).i32(maxP).ptr(tapeA).ptr(tapeB).i32(per).ptr(outNngp).ptr(outNtk).i32(ld);
+  }
+
+  public static LaunchArgs fullInput(Object xa, int ia0, Object xb, int jb0, int pairs, int cols, boolean self,
+                                     int positions, int channels, Object outN, Object outT) {
+    return new LaunchArgs(FULL_INPUT).ptr(xa).i32(ia0).ptr(xb).i32(jb0).i32(pairs).i32(cols).i32(self ? 1 : 0)
+        .i32(positions).i32(channels).ptr(outN).ptr(outT);
+  }
+
+  public static LaunchArgs fullOp(Object prog, int o, Object geom, int pairs, int ia0, int jb0, int cols, boolean self,
+                                  Object tapeA, Object tapeB, int per, int inP, int positions, Object inN, Object inT,
+                                  Object outN, Object outT) {
+    return new LaunchArgs(FULL_OP).ptr(prog).i32(o).ptr(geom).i32(pairs).i32(ia0).i32(jb0).i32(cols).i32(self ? 1 : 0)
+        .ptr(tapeA).ptr(tapeB).i32(per).i32(inP).i32(positions).ptr(inN).ptr(inT).ptr(outN).ptr(outT);
+  }
+
+  public static LaunchArgs fullRecord(Object prog, int o, int pairs, int ia0, int positions, Object nngp, Object tape,
+                                      int per) {
+    return new LaunchArgs(FULL_RECORD).ptr(prog).i32(o).i32(pairs).i32(ia0).i32(positions).ptr(nngp).ptr(tape).i32(per);
+  }
+
+  public static LaunchArgs fullReduce(Object prog, int o, int pairs, int positions, Object inN, Object inT, Object outN,
+                                      Object outT) {
+    return new LaunchArgs(FULL_REDUCE).ptr(prog).i32(o).i32(pairs).i32(positions).ptr(inN).ptr(inT).ptr(outN)
+        .ptr(outT);
+  }
+
+  /**
+   * Blocks of {@link #FULL_THREADS} for a grid-stride loop over {@code work} items (at most 2²⁰ blocks; the loops in
+   * ntk_full.cu cover the rest).
+   */
+  public static int fullBlocks(long work) {
+    long b = (work + FULL_THREADS - 1) / FULL_THREADS;
+    return (int) Math.max(1, Math.min(b, 1L << 20));
   }
 
   /** Grid of blocks for a tile of rows × cols pairs: x over columns, y over rows, {@link TilePlan#BLOCK} pairs each. */

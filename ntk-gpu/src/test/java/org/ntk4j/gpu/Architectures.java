@@ -39,12 +39,19 @@ final class Architectures {
     return m;
   }
 
-  /** Convolutional networks with pooling (full spatial covariance): these stay on the CPU for now. */
+  /** Convolutional networks with pooling (full spatial covariance): the GPU's ntk_full kernels. */
   static Map<String, Layer> pooling() {
     Map<String, Layer> m = new LinkedHashMap<>();
     for (String a : new String[] {
         "Conv(3, padding=CIRCULAR, W_std=1.5, b_std=0.1) -> Relu -> GlobalAvgPool -> Dense(W_std=1.5)",
         "Conv(3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> AvgPool(2) -> Flatten -> Dense(W_std=1.5)",
+        "Conv(3, padding=SAME, W_std=1.4) -> Relu -> Conv(3, padding=SAME, W_std=1.4, b_std=0.05) -> Relu"
+            + " -> Conv(3, padding=SAME, W_std=1.4) -> Relu -> GlobalAvgPool -> Dense(W_std=1.2)",
+        "Conv(2, stride=2, padding=VALID, W_std=1.3) -> Erf -> AvgPool(2, stride=1, padding=SAME) -> Conv(3,"
+            + " padding=CIRCULAR, W_std=1.2) -> Relu -> AvgPool(3, stride=2, padding=CIRCULAR) -> GlobalAvgPool"
+            + " -> Dense(W_std=1.1, b_std=0.1) -> Relu -> Dense(W_std=1.0)",
+        "Conv(3x1, stride=1, padding=VALID, W_std=1.5) -> Relu -> AvgPool(2, stride=2, padding=VALID)"
+            + " -> Conv(1x2, padding=SAME, W_std=1.3) -> Relu -> Flatten -> Dense(W_std=1.0)",
     }) {
       m.put(a, ArchitectureParser.parse(a));
     }
@@ -60,6 +67,18 @@ final class Architectures {
             + " -> Flatten -> Dense(W_std=1.2, b_std=0.2) -> Relu -> Dense(W_std=1.0)",
         "Conv(2, stride=2, padding=VALID, W_std=1.3) -> Relu -> Conv(3, stride=1, padding=SAME, W_std=1.3, b_std=0.05)"
             + " -> Relu -> Flatten -> Dense(W_std=1.1)",
+    }) {
+      m.put(a, ArchitectureParser.parse(a));
+    }
+    return m;
+  }
+
+  /** Pooling networks with stated channel counts, for the standard parameterisation. */
+  static Map<String, Layer> poolingStandard() {
+    Map<String, Layer> m = new LinkedHashMap<>();
+    for (String a : new String[] {
+        "Conv(6, 3, padding=SAME, W_std=1.5, b_std=0.1) -> Relu -> AvgPool(2, stride=2, padding=SAME)"
+            + " -> Conv(4, 3, padding=CIRCULAR, W_std=1.2) -> Relu -> GlobalAvgPool -> Dense(1, W_std=1.5, b_std=0.2)",
     }) {
       m.put(a, ArchitectureParser.parse(a));
     }

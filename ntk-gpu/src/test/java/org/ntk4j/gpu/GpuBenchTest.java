@@ -17,11 +17,14 @@ class GpuBenchTest {
   @Test
   void smokeOnCpu() throws Exception {
     GpuBench.Options o = GpuBench.Options.parse(new String[] {"--backend", "cpu", "--fc-n", "40", "--fc-d", "16",
-        "--cnn-n", "2", "--cnn-size", "4", "--cnn-depth", "2", "--out", tmp.resolve("bench.txt").toString()});
+        "--cnn-n", "3", "--cnn-size", "4", "--cnn-depth", "2", "--cnn-check", "2", "--out", tmp.resolve("bench.txt").toString()});
     List<String> lines = GpuBench.run(o);
-    assertEquals(3, lines.size(), lines.toString());
+    assertEquals(4, lines.size(), lines.toString());
     assertTrue(lines.get(1).startsWith("fc n=40 d=16 3xRelu on cpu: "), lines.get(1));
-    assertTrue(lines.get(2).startsWith("cnn depth=2 4x4x3 GlobalAvgPool n=2 on cpu: "), lines.get(2));
+    assertTrue(lines.get(2).startsWith("cnn depth=2 4x4x3 GlobalAvgPool n=3 on cpu: "), lines.get(2));
+    // the same-run CPU check of the leading 2 × 2 block: the CPU against itself differs by nothing
+    assertTrue(lines.get(3).startsWith("cnn check: cpu on the first 2 inputs "), lines.get(3));
+    assertTrue(lines.get(3).endsWith("max relative difference NNGP 0.00, NTK 0.00"), lines.get(3));
     assertEquals(lines, Files.readAllLines(tmp.resolve("bench.txt")));
     assertEquals(KernelBackend.Choice.AUTO, GpuBench.Options.parse(new String[0]).backend);
   }

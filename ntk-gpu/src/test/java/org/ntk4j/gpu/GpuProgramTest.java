@@ -2,6 +2,7 @@ package org.ntk4j.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
@@ -67,13 +68,11 @@ class GpuProgramTest {
     Shape img = Shape.of(new int[] {4, 4}, 2);
     assertNull(GpuProgram.unsupportedReason(parse("Conv(3, padding=SAME) -> Relu -> Flatten -> Dense"), img,
         Parameterization.NTK));
-    try {
-      GpuProgram.lower(parse("Conv(3, padding=SAME) -> Relu -> GlobalAvgPool -> Dense"), img, Parameterization.NTK, true);
-      org.junit.jupiter.api.Assertions.fail("pooling lowered");
-    } catch (GpuProgram.Unsupported e) {
-      assertEquals("inputs of shape (4, 4, 2): pooling needs the full spatial covariance per pair, which the GPU does not"
-          + " compute yet (convolutional networks with a Flatten readout run on it)", e.getMessage());
-    }
+    assertEquals("inputs of shape (100, 100, 1): 10000 positions per step exceed the full-covariance GPU kernel's 4096"
+        + " (P × P values per pair in device memory)", GpuProgram.unsupportedReason(parse("Conv(3, padding=SAME) -> Relu"
+        + " -> GlobalAvgPool -> Dense"), Shape.of(new int[] {100, 100}, 1), Parameterization.NTK));
+    assertEquals("LayerNorm", unsupportedFull("Conv(3, padding=SAME) -> LayerNorm -> Relu -> GlobalAvgPool -> Dense",
+        img).substring(0, 9));
     assertEquals("inputs of shape (200, 200, 1): 40000 positions per step exceed the GPU kernel's 1536 (48 KiB of shared"
             + " memory per pair)", GpuProgram.unsupportedReason(parse("Conv(3, padding=SAME) -> Relu -> Flatten -> Dense"),
         Shape.of(new int[] {200, 200}, 1), Parameterization.NTK));
@@ -82,5 +81,53 @@ class GpuProgramTest {
     String r = GpuProgram.unsupportedReason(parse("Dense -> Residual(Dense -> Relu) -> Dense"), Shape.flat(3), Parameterization.NTK);
     assertEquals(true, r.startsWith("Residual("), r);
     assertNull(GpuProgram.unsupportedReason(parse("Dense -> Relu -> Dense"), Shape.flat(3), Parameterization.NTK));
+  }
+
+  static String unsupportedFull(String arch, Shape s) {
+    try {
+      GpuProgram.lower(parse(arch), s, Parameterization.NTK, true);
+      return null;
+    } catch (GpuProgram.Unsupported e) {
+      return e.getMessage();
+    }
+  }
+
+  @Test
+  void poolingLowersToAFullProgram() throws Exception {
+    // Conv(3, SAME) on 4 × 4 -> Relu -> AvgPool(2, stride 2) -> 2 × 2 -> Erf -> GlobalAvgPool -> Dense
+    GpuProgram p = GpuProgram.lower(parse("Conv(3, padding=SAME, W_std=2, b_std=0.5) -> Relu -> AvgPool(2, stride=2)"
+        + " -> Erf -> GlobalAvgPool -> Dense(W_std=3)"), Shape.of(new int[] {4, 4}, 2), Parameterization.NTK, true);
+    assertEquals(true, p.isSpatial() && p.isFull());
+    double[] ops = p.packed();
+    double[] codes = new double[p.opCount()];
+    for (int o = 0; o < codes.length; o++) codes[o] = ops[o * GpuProgram.STRIDE];
+    assertArrayEquals(new double[] {GpuProgram.CONV_NTK, GpuProgram.RELU, GpuProgram.AVGPOOL, GpuProgram.ERF,
+        GpuProgram.GAP, GpuProgram.DENSE_NTK}, codes, 0.0);
+    assertArrayEquals(new int[] {16, 16, 4, 4, 1, 1}, p.positionsAfter());
+    assertEquals(4.0, ops[1], 0.0);
+    assertEquals(0.25, ops[2], 0.0);
+    int[] g = p.geometry();
+    int pool = (int) ops[2 * GpuProgram.STRIDE + 3];
+    // the window's geometry: 4 × 4 in, 2 × 2 out, 2 × 2 window, rows (0, 1), (2, 3)
+    assertArrayEquals(new int[] {4, 4, 2, 2, 2, 2, 0, 1, 2, 3, 0, 1, 2, 3}, java.util.Arrays.copyOfRange(g, pool, pool + 14));
+    assertEquals(16.0, ops[3 * GpuProgram.STRIDE + 4], 0.0); // Erf's tape offset: after Relu's 16 positions
+    assertEquals(20, p.tapePerInput());
+    assertEquals(16, p.maxPositions());
+    assertEquals(9.0, ops[5 * GpuProgram.STRIDE + 1], 0.0);
+    // the diagonal-mode lowering refuses pooling
+    assertThrows(GpuProgram.Unsupported.class, () -> GpuProgram.lower(parse("Conv(3) -> Relu -> GlobalAvgPool"),
+        Shape.of(new int[] {4, 4}, 2), Parameterization.NTK, false));
+  }
+
+  @Test
+  void theTwentyOneLayerCnnWithGlobalAvgPoolLowers() throws Exception {
+    org.ntk4j.layers.Layer cnn = GpuBench.cnnArchitecture(21, false);
+    Shape s = Shape.fromDims(32, 32, 3);
+    assertEquals(true, org.ntk4j.kernel.KernelFunction.of(cnn).build().usesFullCovariance(s));
+    GpuProgram p = GpuProgram.lower(cnn, s, Parameterization.NTK, true);
+    assertEquals(true, p.isFull());
+    assertEquals(44, p.opCount());
+    assertEquals(1024, p.maxPositions());
+    assertEquals(21 * 1024, p.tapePerInput());
   }
 }

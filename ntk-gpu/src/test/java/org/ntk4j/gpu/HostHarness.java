@@ -43,7 +43,10 @@ final class HostHarness {
     return run(prog, x1, x2, precision, 1);
   }
 
-  /** As {@link #run(GpuProgram, Inputs, Inputs, int)}; spatial programs run each pair on {@code team} threads. */
+  /**
+   * As {@link #run(GpuProgram, Inputs, Inputs, int)}; diagonal spatial programs run each pair on {@code team} threads,
+   * full programs run the ntk_full.cu kernels themselves over batches of team × team pairs.
+   */
   static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision, int team)
       throws IOException, InterruptedException {
     if (unavailable() != null) throw new IllegalStateException(unavailable());
@@ -51,7 +54,9 @@ final class HostHarness {
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
       if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
-      sb.append(team > 1 ? "conv-" + team + " " : "conv ").append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+      // full programs: team > 1 runs ntk_full.cu's kernels in CudaBackend's launch sequence, batches of team² pairs
+      String mode = prog.isFull() ? (team > 1 ? "full-" + team + " " : "full ") : team > 1 ? "conv-" + team + " " : "conv ";
+      sb.append(mode).append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
@@ -79,4 +84,62 @@ final class HostHarness {
     }
     return r;
   }
+
+  /**
+   * Full programs: executes the launch list of {@link FullSchedule#forEach} (what CudaBackend launches, buffers named)
+   * with ntk_full.cu's kernels compiled for the host; Σ, Θ n1 × n2 row-major, NaN where no tile wrote (the lower
+   * triangle's off-diagonal tiles of a symmetric kernel).
+   */
+  static double[][] runSchedule(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, int side)
+      throws IOException, InterruptedException {
+    if (unavailable() != null) throw new IllegalStateException(unavailable());
+    StringBuilder lines = new StringBuilder();
+    int[] count = {0};
+    int per = Math.max(1, prog.tapePerInput());
+    Object[] buf = {"b0", "b1", "b2", "b3"};
+    FullSchedule.forEach(prog, x1.n(), x2.n(), symmetric, side, "prog", "geom", "x1", symmetric ? "x1" : "x2", "t1",
+        symmetric ? "t1" : "t2", per, buf, step -> {
+          for (FullSchedule.Launch l : step.batch().launches()) {
+            java.util.List<Object> v = l.args().values();
+            lines.append(l.kernel()).append(' ').append(v.size());
+            for (Object o : v) lines.append(' ').append(o);
+            lines.append('\n');
+            count[0]++;
+          }
+          TilePlan.Tile t = step.tile();
+          if (t != null) {
+            int r = step.batch().result();
+            lines.append("out b").append(2 * r).append(" b").append(2 * r + 1).append(' ').append(t.i0()).append(' ')
+                .append(t.rows()).append(' ').append(t.j0()).append(' ').append(t.cols()).append('\n');
+            count[0]++;
+          }
+        });
+    StringBuilder sb = new StringBuilder("schedule ");
+    sb.append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ').append(prog.channels())
+        .append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
+        .append(prog.maxPositions()).append(' ').append(per).append(' ').append(side * side).append(' ').append(count[0])
+        .append('\n');
+    for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
+    sb.append('\n');
+    for (int v : prog.geometry()) sb.append(v).append(' ');
+    sb.append('\n');
+    for (Inputs x : new Inputs[] {x1, x2}) {
+      for (double v : x.data()) sb.append(Double.toHexString(v)).append(' ');
+      sb.append('\n');
+    }
+    sb.append(lines);
+    String out = Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120);
+    String[] tok = out.trim().split("\\s+");
+    int cells = x1.n() * x2.n();
+    if (tok.length != 2 * cells) throw new IllegalStateException("host harness wrote " + tok.length + " numbers, expected " + 2 * cells);
+    double[][] r = new double[2][cells];
+    for (int k = 0; k < cells; k++) {
+      r[0][k] = parse(tok[2 * k]);
+      r[1][k] = parse(tok[2 * k + 1]);
+    }
+    return r;
+  }
+
+  /** A hex float from printf %a; "nan" / "-nan" (cells no tile wrote) as NaN. */
+  private static double parse(String t) { return t.contains("nan") ? Double.NaN : Double.parseDouble(t); }
 }

@@ -84,6 +84,91 @@ class HostHarnessTest {
   }
 
   @Test
+  void poolingFullCovarianceFloat64MatchesCpu() throws Exception {
+    // CNN + AvgPool / GlobalAvgPool (SAME, CIRCULAR, VALID, strides, Erf, 1-D filters along each axis): the full P × P
+    // recursion of ntk_full's per-entry math against KernelFunction's CPU path (EXACT sums)
+    Inputs x = Architectures.images(6, 6, 5, 3, 11);
+    Inputs y = Architectures.images(4, 6, 5, 3, 12);
+    int bitwise = 0, cells = 0;
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.pooling() : Architectures.poolingStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        KernelFunction kf = KernelFunction.of(e.getValue()).parameterization(p).build();
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p, kf.usesFullCovariance(x.shape()));
+        assertTrue(prog.isSpatial() && prog.isFull(), e.getKey());
+        for (Inputs[] pair : new Inputs[][] {{x, x}, {x, y}}) {
+          Kernels ref = cpu(e.getValue(), p, pair[0], pair[1]);
+          double[][] h = HostHarness.run(prog, pair[0], pair[1], 64);
+          String what = e.getKey() + " (" + p + (pair[0] == pair[1] ? ", x with x)" : ", x with y)");
+          System.out.printf("host harness full %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+              Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+          Compare.assertClose(h[0], ref.nngp(), 1e-12, what + " NNGP");
+          Compare.assertClose(h[1], ref.ntk(), 1e-12, what + " NTK");
+          double[] rn = ref.nngp(), rt = ref.ntk();
+          for (int k = 0; k < rn.length; k++) {
+            // Θ(x, x) is computed on the upper triangle and mirrored by the CPU; the harness computes (j, i) itself,
+            // whose GlobalAvgPool sums the transposed block in another order (≤ 1 ulp, checked above)
+            if (pair[0] == pair[1] && k / x.n() > k % x.n()) continue;
+            cells += 2;
+            if (h[0][k] == rn[k]) bitwise++;
+            if (h[1][k] == rt[k]) bitwise++;
+          }
+        }
+      }
+    }
+    System.out.printf("host harness full: %d of %d values bitwise equal to the CPU%n", bitwise, cells);
+  }
+
+  @Test
+  void fullKernelsInTheBackendsLaunchSequenceGiveBitwiseThePerPairMath() throws Exception {
+    // ntk_full.cu compiled for the host, launched as CudaBackend.runFull does (batches of 3 × 3 pairs with edge tiles,
+    // self passes in batches of 9 inputs, grids of 3 × 32 threads whose grid-stride loops wrap): the batch indexing,
+    // buffer swaps, tape recording and reductions give exactly the per-pair evaluation, which matches the CPU (above)
+    Inputs x = Architectures.images(7, 6, 5, 3, 13);
+    Inputs y = Architectures.images(4, 6, 5, 3, 14);
+    for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK);
+      double[][] one = HostHarness.run(prog, x, y, 64, 1);
+      double[][] kernels = HostHarness.run(prog, x, y, 64, 3);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], kernels[0], 0.0, e.getKey());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], kernels[1], 0.0, e.getKey());
+      Kernels ref = cpu(e.getValue(), Parameterization.NTK, x, y);
+      Compare.assertClose(kernels[0], ref.nngp(), 1e-12, e.getKey() + " NNGP");
+      Compare.assertClose(kernels[1], ref.ntk(), 1e-12, e.getKey() + " NTK");
+    }
+  }
+
+  @Test
+  void theBackendsLaunchListRunsTheFullKernelsToTheCpuResult() throws Exception {
+    // FullSchedule (the list CudaBackend launches, LaunchArgs packing included) executed by the host-compiled ntk_full.cu:
+    // batches of 2 × 2 pairs, self passes in batches of 4, both x with x (upper tiles, tapes shared) and x with y
+    Inputs x = Architectures.images(5, 6, 5, 3, 15);
+    Inputs y = Architectures.images(3, 6, 5, 3, 16);
+    for (Parameterization p : Parameterization.values()) {
+      Map<String, Layer> archs = p == Parameterization.NTK ? Architectures.pooling() : Architectures.poolingStandard();
+      for (Map.Entry<String, Layer> e : archs.entrySet()) {
+        GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), p);
+        for (boolean sym : new boolean[] {true, false}) {
+          Inputs b = sym ? x : y;
+          double[][] h = HostHarness.runSchedule(prog, x, b, sym, 2);
+          double[][] perPair = HostHarness.run(prog, x, b, 64);
+          Kernels ref = cpu(e.getValue(), p, x, b);
+          for (int i = 0; i < x.n(); i++) {
+            for (int j = sym ? i : 0; j < b.n(); j++) {
+              int k = i * b.n() + j;
+              String what = e.getKey() + " " + p + (sym ? " x with x" : " x with y") + " (" + i + ", " + j + ")";
+              assertEquals(perPair[0][k], h[0][k], 0.0, what);
+              assertEquals(perPair[1][k], h[1][k], 0.0, what);
+              assertEquals(ref.nngp()[k], h[0][k], 1e-12 * Math.abs(ref.nngp()[k]), what);
+              assertEquals(ref.ntk()[k], h[1][k], 1e-12 * Math.abs(ref.ntk()[k]), what);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void convolutionalTeamOfThreadsGivesBitwiseTheSingleThreadResult() throws Exception {
     // the CUDA kernels run a pair on a block of threads sharing its state; 7 threads with barriers emulate that
     Inputs x = Architectures.images(4, 5, 6, 3, 10);

@@ -48,6 +48,29 @@ class LaunchArgsTest {
     assertEquals(List.of("ntk_conv_self_f64", "ntk_conv_tile_f64"), List.copyOf(conv.keySet()));
     assertEquals(LaunchArgs.CONV_SELF, conv.get("ntk_conv_self_f64"));
     assertEquals(LaunchArgs.CONV_TILE, conv.get("ntk_conv_tile_f64"));
+    Map<String, List<String>> full = cudaSignatures("ntk_full.cu");
+    assertEquals(List.of("ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64"),
+        List.copyOf(full.keySet()));
+    assertEquals(LaunchArgs.FULL_INPUT, full.get("ntk_full_input_f64"));
+    assertEquals(LaunchArgs.FULL_OP, full.get("ntk_full_op_f64"));
+    assertEquals(LaunchArgs.FULL_RECORD, full.get("ntk_full_record_f64"));
+    assertEquals(LaunchArgs.FULL_REDUCE, full.get("ntk_full_reduce_f64"));
+  }
+
+  @Test
+  void fullKernelsPackInDeclarationOrder() {
+    Object p = "dev", q = "tape";
+    List<Object> v = LaunchArgs.fullOp(p, 3, p, 40, 7, 9, 5, false, q, q, 11, 36, 9, p, p, p, p).values();
+    assertEquals(17, v.size());
+    assertEquals(List.of(3), v.subList(1, 2));
+    assertEquals(List.of(40, 7, 9, 5, 0), v.subList(3, 8));
+    assertEquals(List.of(11, 36, 9), v.subList(10, 13));
+    assertEquals(1, LaunchArgs.fullInput(p, 0, p, 0, 4, 2, true, 16, 3, p, p).values().get(6));
+    assertEquals(List.of(2, 10, 0, 25), LaunchArgs.fullRecord(p, 2, 10, 0, 25, p, q, 30).values().subList(1, 5));
+    assertEquals(8, LaunchArgs.fullReduce(p, 4, 10, 6, p, p, p, p).values().size());
+    assertEquals(1, LaunchArgs.fullBlocks(1));
+    assertEquals(2, LaunchArgs.fullBlocks(LaunchArgs.FULL_THREADS + 1));
+    assertEquals(1 << 20, LaunchArgs.fullBlocks(1L << 40));
   }
 
   @Test

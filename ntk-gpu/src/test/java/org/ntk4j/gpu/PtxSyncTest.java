@@ -23,7 +23,7 @@ class PtxSyncTest {
   static final List<String> NVCC_FLAGS = List.of("-ptx", "-arch=compute_80", "-fmad=false");
   static final Pattern RELEASE = Pattern.compile("Cuda compilation tools, release ([0-9.]+), (V[0-9.]+)");
 
-  static final List<String> MODULES = List.of("ntk_fc", "ntk_conv");
+  static final List<String> MODULES = List.of("ntk_fc", "ntk_conv", "ntk_full");
 
   static String committed() throws Exception { return committed("ntk_fc"); }
 
@@ -40,6 +40,11 @@ class PtxSyncTest {
     for (String k : new String[] {"ntk_conv_self_f64", "ntk_conv_tile_f64"}) {
       assertTrue(committed("ntk_conv").contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
     }
+    for (String k : new String[] {"ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64"}) {
+      assertTrue(committed("ntk_full").contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
+    }
+    assertEquals(committed("ntk_full"), new String(java.util.Arrays.copyOf(CudaBackend.ptx("ntk_full.ptx"),
+        CudaBackend.ptx("ntk_full.ptx").length - 1), StandardCharsets.US_ASCII));
     assertEquals(committed("ntk_conv"), new String(java.util.Arrays.copyOf(CudaBackend.ptx("ntk_conv.ptx"),
         CudaBackend.ptx("ntk_conv.ptx").length - 1), StandardCharsets.US_ASCII));
     assertTrue(ptx.contains(".target sm_80"), "PTX targets compute_80 (runs on A100, H100, H200 through the driver's JIT)");
