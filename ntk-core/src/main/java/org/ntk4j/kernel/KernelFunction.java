@@ -6,8 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import org.ntk4j.Inputs;
 import org.ntk4j.Shape;
 import org.ntk4j.layers.ArchitectureException;
@@ -15,6 +13,7 @@ import org.ntk4j.layers.Layer;
 import org.ntk4j.layers.Layers;
 import org.ntk4j.layers.Parameterization;
 import org.ntk4j.linalg.DenseLinalg;
+import org.ntk4j.util.Units;
 
 /**
  * Computes Σ and Θ of an architecture over all pairs of two batches.
@@ -265,7 +264,7 @@ public final class KernelFunction {
       throw new IllegalArgumentException(String.format(
           "memory budget %s too small: recorded self-variances need %s and one pair needs %s per thread (%d threads);"
               + " raise the budget (--memory) or lower the thread count",
-          human(memoryBudget), human(tapeBytes + sliceBytes), human(bytesPerPair), threads));
+          Units.bytes(memoryBudget), Units.bytes(tapeBytes + sliceBytes), Units.bytes(bytesPerPair), threads));
     }
     // flat inputs: the Gram tile also holds six slice products
     long perPairFlat = shape.isFlat() ? bytesPerPair + 6L * 8 : bytesPerPair;
@@ -283,19 +282,6 @@ public final class KernelFunction {
     for (Layer c : l.children()) s += countSteps(c);
     return s;
   }
-
-  static String human(long bytes) {
-    if (bytes < 1024) return bytes + " B";
-    double v = bytes;
-    String[] u = {"KiB", "MiB", "GiB", "TiB"};
-    int i = -1;
-    do {
-      v /= 1024;
-      i++;
-    } while (v >= 1024 && i < u.length - 1);
-    return String.format("%.1f %s", v, u[i]);
-  }
-
   private KernelContext.Tape selfPass(ExecutorService pool, InputKernel.Prepared p, Shape shape, boolean full, int chunk) {
     int n = p.n();
     KernelContext.Tape tape = new KernelContext.Tape(n);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ntk4j.Inputs;
+import org.ntk4j.io.Json;
 
 /**
  * An invariance certificate of an augmented infinite ensemble: at each requested time, the orbit deviation
@@ -108,13 +109,13 @@ public record Certificate(String group, int order, boolean exact, boolean closed
   public String toJson() {
     StringBuilder b = new StringBuilder();
     b.append("{\n");
-    b.append("  \"group\": ").append(str(group)).append(",\n");
+    b.append("  \"group\": ").append(Json.string(group)).append(",\n");
     b.append("  \"order\": ").append(order).append(",\n");
     b.append("  \"exact\": ").append(exact).append(",\n");
     b.append("  \"closed\": ").append(closed).append(",\n");
-    b.append("  \"output_action\": ").append(str(outputAction)).append(",\n");
-    b.append("  \"path\": ").append(str(fastPath ? "fast" : "explicit")).append(",\n");
-    b.append("  \"path_reason\": ").append(str(path)).append(",\n");
+    b.append("  \"output_action\": ").append(Json.string(outputAction)).append(",\n");
+    b.append("  \"path\": ").append(Json.string(fastPath ? "fast" : "explicit")).append(",\n");
+    b.append("  \"path_reason\": ").append(Json.string(path)).append(",\n");
     b.append("  \"kernel_invariance\": {\"ntk_relative\": ").append(num(kernelInvariance.ntkError()))
         .append(", \"nngp_relative\": ").append(num(kernelInvariance.nngpError()))
         .append(", \"ntk_scale\": ").append(num(kernelInvariance.ntkScale()))
@@ -126,7 +127,7 @@ public record Certificate(String group, int order, boolean exact, boolean closed
       AtTime a = times.get(i);
       b.append(i == 0 ? "\n" : ",\n").append("    {\"t\": ").append(Double.isInfinite(a.t()) ? "\"inf\"" : num(a.t()));
       for (Split s : a.splits()) {
-        b.append(", ").append(str(s.name())).append(": {\"n\": ").append(s.n())
+        b.append(", ").append(Json.string(s.name())).append(": {\"n\": ").append(s.n())
             .append(", \"absolute\": ").append(num(s.deviation().absolute()))
             .append(", \"relative\": ").append(num(s.deviation().relative()))
             .append(", \"mean_absolute\": ").append(num(s.deviation().meanAbsolute()));
@@ -163,15 +164,5 @@ public record Certificate(String group, int order, boolean exact, boolean closed
     if (Double.isNaN(v)) return "null";
     if (Double.isInfinite(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
     return Double.toString(v);
-  }
-
-  private static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') b.append('\\').append(c);
-      else if (c < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      else b.append(c);
-    }
-    return b.append('"').toString();
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.ntk4j.experiments.DemoExperiment;
+import org.ntk4j.io.Json;
 import org.ntk4j.plot.Plots;
 import org.ntk4j.symmetry.Certificate;
 import picocli.CommandLine.Command;
@@ -238,43 +239,43 @@ public final class DemoCommand extends NtkCommand {
     DemoExperiment.Config c = r.config();
     StringBuilder b = new StringBuilder("{\n");
     b.append("  \"job\": \"demo\",\n");
-    b.append("  \"architecture\": ").append(ToyCommand.Json.str(DemoExperiment.ARCH)).append(",\n");
-    b.append("  \"parameterization\": \"ntk\", \"group\": ").append(ToyCommand.Json.str(r.group())).append(",\n");
+    b.append("  \"architecture\": ").append(Json.string(DemoExperiment.ARCH)).append(",\n");
+    b.append("  \"parameterization\": \"ntk\", \"group\": ").append(Json.string(r.group())).append(",\n");
     b.append("  \"image_side\": ").append(c.side()).append(", \"n_train\": ").append(c.nTrain()).append(", \"n_test\": ")
         .append(c.nTest()).append(",\n");
-    b.append("  \"learning_rate\": ").append(ToyCommand.num(c.lr())).append(", \"seed\": ").append(c.seed())
+    b.append("  \"learning_rate\": ").append(Json.number(c.lr())).append(", \"seed\": ").append(c.seed())
         .append(", \"members\": ").append(c.members()).append(",\n");
     b.append("  \"widths\": ").append(Arrays.toString(c.widths())).append(", \"steps\": ").append(Arrays.toString(r.steps()))
         .append(",\n");
     b.append("  \"time_convention\": \"NTK figures: mean after the same number of gradient-descent steps on 1/2 mean((f - y)^2),"
         + " (I - lr Theta / N)^steps (MsePredictor.meanSteps); certificate.json: gradient flow, exponent -lr t Theta / N with"
         + " t = steps, and t = infinity\",\n");
-    b.append("  \"ntk_seconds\": ").append(ToyCommand.num(r.ntkSeconds())).append(",\n");
+    b.append("  \"ntk_seconds\": ").append(Json.number(r.ntkSeconds())).append(",\n");
     b.append("  \"orbit_deviation_note\": \"max over test images x and rotations g of ||f(gx) - f(x)||_2 (absolute;"
         + " one-hot targets have norm 1); relative: divided by max ||f(x)||; members: mean over members of each one's"
         + " own; osp: mean over test images of the rotations (of 4) with the same argmax\",\n");
     b.append("  \"augmented\": ").append(regime(r.augmented(), c)).append(",\n");
     b.append("  \"not_augmented\": ").append(regime(r.plain(), c)).append(",\n");
-    b.append("  \"seconds\": ").append(ToyCommand.num(r.seconds())).append("\n}\n");
+    b.append("  \"seconds\": ").append(Json.number(r.seconds())).append("\n}\n");
     return b.toString();
   }
 
   private static String regime(DemoExperiment.Regime g, DemoExperiment.Config c) {
     StringBuilder b = new StringBuilder("{\"train_size\": ").append(g.trainSize());
-    b.append(",\n    \"ntk\": {\"orbit_deviation\": ").append(ToyCommand.arr(g.devNtk()))
-        .append(", \"orbit_deviation_relative\": ").append(ToyCommand.arr(g.devNtkRelative()))
-        .append(", \"osp\": ").append(ToyCommand.arr(g.ospNtk())).append("},\n    \"per_width\": [");
+    b.append(",\n    \"ntk\": {\"orbit_deviation\": ").append(Json.array(g.devNtk()))
+        .append(", \"orbit_deviation_relative\": ").append(Json.array(g.devNtkRelative()))
+        .append(", \"osp\": ").append(Json.array(g.ospNtk())).append("},\n    \"per_width\": [");
     for (int w = 0; w < c.widths().length; w++) {
       b.append(w > 0 ? ",\n      " : "\n      ").append("{\"width\": ").append(c.widths()[w]);
-      b.append(", \"orbit_deviation_ensemble\": ").append(ToyCommand.arr(g.devEnsemble()[w]));
-      b.append(", \"orbit_deviation_members\": ").append(ToyCommand.arr(g.devMembers()[w]));
-      b.append(", \"osp_ensemble\": ").append(ToyCommand.arr(g.ospEnsemble()[w]));
-      b.append(", \"osp_members\": ").append(ToyCommand.arr(g.ospMembers()[w]));
-      b.append(", \"rms_ensemble_to_ntk\": ").append(ToyCommand.arr(g.rmsEnsembleToNtk()[w]));
-      b.append(", \"rms_members_to_ntk\": ").append(ToyCommand.arr(g.rmsMembersToNtk()[w])).append('}');
+      b.append(", \"orbit_deviation_ensemble\": ").append(Json.array(g.devEnsemble()[w]));
+      b.append(", \"orbit_deviation_members\": ").append(Json.array(g.devMembers()[w]));
+      b.append(", \"osp_ensemble\": ").append(Json.array(g.ospEnsemble()[w]));
+      b.append(", \"osp_members\": ").append(Json.array(g.ospMembers()[w]));
+      b.append(", \"rms_ensemble_to_ntk\": ").append(Json.array(g.rmsEnsembleToNtk()[w]));
+      b.append(", \"rms_members_to_ntk\": ").append(Json.array(g.rmsMembersToNtk()[w])).append('}');
     }
     b.append("],\n    \"ensemble_sizes\": ").append(Arrays.toString(g.ensembleSizes()));
-    b.append(", \"orbit_deviation_by_ensemble_size_last_step_largest_width\": ").append(ToyCommand.arr(g.devBySize()));
+    b.append(", \"orbit_deviation_by_ensemble_size_last_step_largest_width\": ").append(Json.array(g.devBySize()));
     return b.append("}").toString();
   }
 }

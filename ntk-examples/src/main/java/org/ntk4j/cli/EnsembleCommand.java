@@ -13,6 +13,7 @@ import org.ntk4j.finite.Augmentation;
 import org.ntk4j.finite.EnsembleComparison;
 import org.ntk4j.finite.FiniteNetwork;
 import org.ntk4j.finite.Training;
+import org.ntk4j.io.Json;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.layers.ArchitectureException;
@@ -234,18 +235,18 @@ public final class EnsembleCommand extends NtkCommand {
   static String json(EnsembleComparison.Report r, EnsembleComparison.Spec s, Layer arch) {
     StringBuilder b = new StringBuilder("{\n");
     Training t = s.training();
-    b.append("  \"architecture\": ").append(str(arch.toString())).append(",\n");
+    b.append("  \"architecture\": ").append(Json.string(arch.toString())).append(",\n");
     b.append("  \"parameterization\": \"ntk\",\n");
-    b.append("  \"learning_rate\": ").append(num(t.lr())).append(",\n");
+    b.append("  \"learning_rate\": ").append(Json.number(t.lr())).append(",\n");
     b.append("  \"loss\": \"0.5 * mean((f - y)^2) over N = batch * outputs values\",\n");
     b.append("  \"time_convention\": \"mu_t = Theta(x, X) Theta^-1 (I - exp(-lr t Theta / N)) Y with t = steps"
         + " (MsePredictor.meanFlow); discrete: (I - lr Theta / N)^steps (MsePredictor.meanSteps)\",\n");
-    b.append("  \"training\": ").append(str(t.sgdBatch() == 0 ? "full batch" : "sgd")).append(",\n");
+    b.append("  \"training\": ").append(Json.string(t.sgdBatch() == 0 ? "full batch" : "sgd")).append(",\n");
     b.append("  \"sgd_batch\": ").append(t.sgdBatch() == 0 ? "null" : Integer.toString(t.sgdBatch())).append(",\n");
     Augmentation a = t.augmentation();
-    b.append("  \"augmentation\": {\"mode\": ").append(str(a.mode().name().toLowerCase(Locale.ROOT)))
-        .append(", \"group\": ").append(a.group() == null ? "null" : str(a.group().name())).append("},\n");
-    b.append("  \"orbit_group\": ").append(s.group() == null ? "null" : str(s.group().name())).append(",\n");
+    b.append("  \"augmentation\": {\"mode\": ").append(Json.string(a.mode().name().toLowerCase(Locale.ROOT)))
+        .append(", \"group\": ").append(a.group() == null ? "null" : Json.string(a.group().name())).append("},\n");
+    b.append("  \"orbit_group\": ").append(s.group() == null ? "null" : Json.string(s.group().name())).append(",\n");
     b.append("  \"seed\": ").append(s.seed()).append(",\n");
     b.append("  \"members\": ").append(s.members()).append(",\n");
     b.append("  \"n_train\": ").append(s.xTrain().n()).append(", \"n_test\": ").append(s.xTest().n())
@@ -253,21 +254,21 @@ public final class EnsembleCommand extends NtkCommand {
     b.append("  \"steps\": ").append(Arrays.toString(r.steps())).append(",\n");
     b.append("  \"widths\": ").append(Arrays.toString(r.widths())).append(",\n");
     b.append("  \"ensemble_sizes\": ").append(Arrays.toString(r.ensembleSizes())).append(",\n");
-    b.append("  \"analytic_orbit_deviation\": ").append(arr(r.orbitDevAnalytic())).append(",\n");
+    b.append("  \"analytic_orbit_deviation\": ").append(Json.array(r.orbitDevAnalytic())).append(",\n");
     b.append("  \"results\": [\n");
     for (int w = 0; w < r.widths().length; w++) {
       b.append("    {\"width\": ").append(r.widths()[w]);
-      b.append(", \"empirical_ntk_relative_error\": ").append(num(r.ntkError()[w]));
+      b.append(", \"empirical_ntk_relative_error\": ").append(Json.number(r.ntkError()[w]));
       b.append(", \"per_step\": [\n");
       for (int i = 0; i < r.steps().length; i++) {
         b.append("      {\"step\": ").append(r.steps()[i]);
-        b.append(", \"rms_to_flow\": ").append(arr(r.distFlow()[w][i]));
-        b.append(", \"rms_to_steps\": ").append(arr(r.distSteps()[w][i]));
+        b.append(", \"rms_to_flow\": ").append(Json.array(r.distFlow()[w][i]));
+        b.append(", \"rms_to_steps\": ").append(Json.array(r.distSteps()[w][i]));
         if (r.orbitDevMean() != null) {
-          b.append(", \"orbit_deviation_mean\": ").append(num(r.orbitDevMean()[w][i]));
-          b.append(", \"orbit_deviation_member\": ").append(num(r.orbitDevMember()[w][i]));
-          b.append(", \"osp_mean\": ").append(num(r.ospMean()[w][i]));
-          b.append(", \"osp_member\": ").append(num(r.ospMember()[w][i]));
+          b.append(", \"orbit_deviation_mean\": ").append(Json.number(r.orbitDevMean()[w][i]));
+          b.append(", \"orbit_deviation_member\": ").append(Json.number(r.orbitDevMember()[w][i]));
+          b.append(", \"osp_mean\": ").append(Json.number(r.ospMean()[w][i]));
+          b.append(", \"osp_member\": ").append(Json.number(r.ospMember()[w][i]));
         }
         b.append('}').append(i + 1 < r.steps().length ? ",\n" : "\n");
       }
@@ -276,29 +277,10 @@ public final class EnsembleCommand extends NtkCommand {
     b.append("  ],\n");
     b.append("  \"rates\": {\"note\": \"least-squares slopes of log rms_to_flow: against log width at the full ensemble,"
         + " against log ensemble size at the largest width; empirical NTK error against log width\",\n");
-    b.append("    \"width_slope_per_step\": ").append(arr(r.widthSlopeFlow())).append(",\n");
-    b.append("    \"ensemble_size_slope_per_step\": ").append(arr(r.sizeSlopeFlow())).append(",\n");
-    b.append("    \"empirical_ntk_width_slope\": ").append(num(r.widthSlopeNtk())).append("}\n");
+    b.append("    \"width_slope_per_step\": ").append(Json.array(r.widthSlopeFlow())).append(",\n");
+    b.append("    \"ensemble_size_slope_per_step\": ").append(Json.array(r.sizeSlopeFlow())).append(",\n");
+    b.append("    \"empirical_ntk_width_slope\": ").append(Json.number(r.widthSlopeNtk())).append("}\n");
     b.append("}\n");
     return b.toString();
-  }
-
-  private static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
-
-  private static String arr(double[] v) {
-    if (v == null) return "null";
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) b.append(i > 0 ? ", " : "").append(num(v[i]));
-    return b.append(']').toString();
-  }
-
-  private static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') b.append('\\').append(c);
-      else if (c < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      else b.append(c);
-    }
-    return b.append('"').toString();
   }
 }

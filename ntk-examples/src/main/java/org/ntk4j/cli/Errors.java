@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.ntk4j.util.Units;
 
 /**
  * How every {@code ntk} command reports a failure: one line on stderr, no stack trace (unless {@code --debug}).
@@ -43,7 +44,7 @@ public final class Errors {
       line = "ntk: error: " + ioMessage(io);
     } else if (c instanceof OutOfMemoryError) {
       code = INTERNAL;
-      line = "ntk: error: out of memory (Java heap max " + human(Runtime.getRuntime().maxMemory())
+      line = "ntk: error: out of memory (Java heap max " + Units.bytes(Runtime.getRuntime().maxMemory())
           + "): lower --memory or the problem size, or give Java more heap, e.g. java -Xmx16g -jar ntk.jar ...";
     } else {
       code = INTERNAL;
@@ -85,18 +86,5 @@ public final class Errors {
       return "cannot access " + f.getFile() + r;
     }
     return "I/O error: " + message(e);
-  }
-
-  /** Bytes as KiB/MiB/GiB with one decimal. */
-  public static String human(long bytes) {
-    if (bytes < 1024) return bytes + " B";
-    double v = bytes;
-    String[] u = {"KiB", "MiB", "GiB", "TiB"};
-    int i = -1;
-    do {
-      v /= 1024;
-      i++;
-    } while (v >= 1024 && i < u.length - 1);
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, u[i]);
   }
 }

@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Set;
 import org.ntk4j.Shape;
 import org.ntk4j.experiments.FashionMnist;
-import org.ntk4j.experiments.FashionMnistExperiment;
 import org.ntk4j.experiments.FashionMnistExperiment.Figures;
 import org.ntk4j.experiments.FashionMnistExperiment.GroupResult;
+import org.ntk4j.experiments.FashionMnistExperiment;
 import org.ntk4j.finite.FiniteNetwork;
+import org.ntk4j.io.Json;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layer;
@@ -22,6 +23,7 @@ import org.ntk4j.layers.Parameterization;
 import org.ntk4j.layers.Parametric;
 import org.ntk4j.plot.Plots;
 import org.ntk4j.symmetry.Groups;
+import org.ntk4j.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -148,7 +150,7 @@ public final class FashionMnistCommand extends NtkCommand {
       if (m > 46000 || bytes > Runtime.getRuntime().maxMemory()) {
         throw new CliException(String.format(Locale.ROOT, "--groups %s with --n-train %d: the explicit NTK solve on %d"
             + " augmented images needs about %s of memory (Java heap max %s); lower --n-train or leave %s out",
-            g, nTrain, m, Errors.human(bytes), Errors.human(Runtime.getRuntime().maxMemory()), g));
+            g, nTrain, m, Units.bytes(bytes), Units.bytes(Runtime.getRuntime().maxMemory()), g));
       }
     }
 
@@ -292,16 +294,16 @@ public final class FashionMnistCommand extends NtkCommand {
                      boolean autoLr) {
     StringBuilder b = new StringBuilder("{\n");
     b.append("  \"experiment\": \"rotated Fashion-MNIST, orbit-same-predictions (Gerken & Kessel, ICML 2024)\",\n");
-    b.append("  \"architecture\": ").append(str(a.toString())).append(",\n");
+    b.append("  \"architecture\": ").append(Json.string(a.toString())).append(",\n");
     b.append("  \"parameterization\": \"ntk\",\n");
     b.append("  \"image_size\": ").append(side).append(",\n");
     b.append("  \"n_train\": ").append(d.xTrain().n()).append(", \"n_test\": ").append(d.xTest().n())
         .append(", \"n_ood\": ").append(d.ood().n()).append(",\n");
     b.append("  \"ood_inputs\": \"three Gaussian blobs per image inside the inscribed disc, clipped to [0, 1], seeded\",\n");
     b.append("  \"width\": ").append(c.width()).append(", \"members\": ").append(c.members()).append(",\n");
-    b.append("  \"learning_rate_rule\": ").append(str(autoLr ? "0.5 * 2N / lambda_max(NTK of the un-augmented training set)"
+    b.append("  \"learning_rate_rule\": ").append(Json.string(autoLr ? "0.5 * 2N / lambda_max(NTK of the un-augmented training set)"
         : "given")).append(",\n");
-    b.append("  \"learning_rate\": ").append(num(c.lr())).append(", \"steps\": ").append(c.steps())
+    b.append("  \"learning_rate\": ").append(Json.number(c.lr())).append(", \"steps\": ").append(c.steps())
         .append(", \"seed\": ").append(c.seed()).append(",\n");
     b.append("  \"training\": \"full-batch gradient descent on 0.5 * mean((f - y)^2), centred one-hot targets, training set"
         + " augmented by the whole orbit\",\n");
@@ -311,35 +313,35 @@ public final class FashionMnistCommand extends NtkCommand {
     b.append("  \"paper\": {\"note\": \"OSP as reported by Gerken & Kessel (ICML 2024) with their own networks, data"
         + " size and out-of-distribution set; quoted, not recomputed\",\n    \"groups\": [\"C4\", \"C8\", \"C16\"], \"osp_ood\": {");
     for (int i = 0; i < FashionMnistExperiment.PAPER_ROWS.length; i++) {
-      b.append(i > 0 ? ", " : "").append(str(FashionMnistExperiment.PAPER_ROWS[i])).append(": ")
+      b.append(i > 0 ? ", " : "").append(Json.string(FashionMnistExperiment.PAPER_ROWS[i])).append(": ")
           .append(Arrays.toString(FashionMnistExperiment.PAPER_OSP[i]));
     }
     b.append("}},\n");
     b.append("  \"groups\": [\n");
     for (int g = 0; g < rs.size(); g++) {
       GroupResult r = rs.get(g);
-      b.append("    {\"group\": ").append(str(r.group())).append(", \"order\": ").append(r.order())
+      b.append("    {\"group\": ").append(Json.string(r.group())).append(", \"order\": ").append(r.order())
           .append(", \"exact_action\": ").append(r.exactAction())
           .append(", \"inexact_action_note\": ").append(r.exactAction() ? "null"
-              : str("rotation by bilinear interpolation: not an exact group action; no model is exactly invariant"))
-          .append(",\n     \"ntk_path\": ").append(str(r.ntkPath())).append(",\n");
+              : Json.string("rotation by bilinear interpolation: not an exact group action; no model is exactly invariant"))
+          .append(",\n     \"ntk_path\": ").append(Json.string(r.ntkPath())).append(",\n");
       b.append("     \"ntk\": ").append(fig(r.ntk())).append(",\n");
       b.append("     \"ntk_converged\": ").append(fig(r.ntkConverged())).append(",\n");
       b.append("     \"deep_ensemble\": ").append(fig(r.ensemble())).append(",\n");
       b.append("     \"single_network\": ").append(fig(r.single())).append(",\n");
       b.append("     \"ntk_osp_ood_per_input\": ").append(Arrays.toString(r.ntkOspPerInput())).append(",\n");
       b.append("     \"ensemble_sizes\": ").append(Arrays.toString(r.ensembleSizes()))
-          .append(", \"osp_ood_by_ensemble_size\": ").append(arr(r.ospOodBySize())).append(",\n");
-      b.append("     \"seconds\": {\"ntk\": ").append(num(r.ntkSeconds())).append(", \"ensemble\": ")
-          .append(num(r.ensembleSeconds())).append("}}").append(g + 1 < rs.size() ? ",\n" : "\n");
+          .append(", \"osp_ood_by_ensemble_size\": ").append(Json.array(r.ospOodBySize())).append(",\n");
+      b.append("     \"seconds\": {\"ntk\": ").append(Json.number(r.ntkSeconds())).append(", \"ensemble\": ")
+          .append(Json.number(r.ensembleSeconds())).append("}}").append(g + 1 < rs.size() ? ",\n" : "\n");
     }
     b.append("  ]\n}\n");
     return b.toString();
   }
 
   private static String fig(Figures f) {
-    return "{\"osp_ood\": " + num(f.ospOod()) + ", \"osp_test\": " + num(f.ospTest()) + ", \"test_accuracy\": "
-        + num(f.accuracy()) + ", \"orbit_deviation_ood_relative\": " + num(f.orbitDeviation()) + "}";
+    return "{\"osp_ood\": " + Json.number(f.ospOod()) + ", \"osp_test\": " + Json.number(f.ospTest()) + ", \"test_accuracy\": "
+        + Json.number(f.accuracy()) + ", \"orbit_deviation_ood_relative\": " + Json.number(f.orbitDeviation()) + "}";
   }
 
   private void plots(List<GroupResult> rs, FashionMnistExperiment.Config c, OutputFiles files) throws java.io.IOException {
@@ -408,23 +410,5 @@ public final class FashionMnistCommand extends NtkCommand {
     Path staged = files.stage(name);
     Path written = Plots.save(p, staged);
     if (!written.equals(staged)) Files.move(written, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
-
-  private static String arr(double[] v) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) b.append(i > 0 ? ", " : "").append(num(v[i]));
-    return b.append(']').toString();
-  }
-
-  private static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      if (ch == '"' || ch == '\\') b.append('\\').append(ch);
-      else if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-      else b.append(ch);
-    }
-    return b.append('"').toString();
   }
 }

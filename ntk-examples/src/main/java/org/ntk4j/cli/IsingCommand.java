@@ -12,6 +12,7 @@ import org.ntk4j.Shape;
 import org.ntk4j.experiments.Ising;
 import org.ntk4j.experiments.IsingExperiment;
 import org.ntk4j.finite.FiniteNetwork;
+import org.ntk4j.io.Json;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.SpatialMode;
 import org.ntk4j.layers.ArchitectureException;
@@ -355,48 +356,48 @@ public final class IsingCommand extends NtkCommand {
     StringBuilder b = new StringBuilder("{\n");
     b.append("  \"experiment\": \"ising\",\n");
     b.append("  \"lattice\": ").append(c.l()).append(",\n");
-    b.append("  \"data\": {\"train\": ").append(trainData == null ? "\"sampled\"" : str("loaded from " + trainData))
-        .append(", \"ood\": ").append(oodData == null ? "\"sampled\"" : str("loaded from " + oodData))
-        .append(", \"algorithm\": ").append(str(c.algorithm().name().toLowerCase(Locale.ROOT)))
+    b.append("  \"data\": {\"train\": ").append(trainData == null ? "\"sampled\"" : Json.string("loaded from " + trainData))
+        .append(", \"ood\": ").append(oodData == null ? "\"sampled\"" : Json.string("loaded from " + oodData))
+        .append(", \"algorithm\": ").append(Json.string(c.algorithm().name().toLowerCase(Locale.ROOT)))
         .append(", \"thermalisation\": ").append(c.thermalisation()).append(", \"interval\": ").append(c.interval())
         .append(",\n    \"train_temperatures\": ").append(distinct(r.train()))
         .append(",\n    \"ood_temperatures\": ").append(distinct(r.ood()))
         .append(", \"random_spins\": ").append(randomCount(r.ood()))
         .append(",\n    \"n_train\": ").append(r.train().n()).append(", \"n_ood\": ").append(r.ood().n()).append("},\n");
-    b.append("  \"target\": ").append(str(c.target().text())).append(",\n");
-    b.append("  \"group\": ").append(str(r.groupName())).append(", \"group_order\": ").append(r.groupOrder()).append(",\n");
+    b.append("  \"target\": ").append(Json.string(c.target().text())).append(",\n");
+    b.append("  \"group\": ").append(Json.string(r.groupName())).append(", \"group_order\": ").append(r.groupOrder()).append(",\n");
     b.append("  \"orbit_deviation\": {\"definition\": \"max over OOD inputs x and measured elements g of |f(gx) - f(x)|,"
         + " divided by max_x |f(x)|\", \"measured_elements\": ").append(r.elements().length == r.groupOrder() - 1
         ? "\"all\"" : Arrays.toString(r.elements())).append("},\n");
-    b.append("  \"architecture\": ").append(str(c.architecture().toString())).append(",\n");
+    b.append("  \"architecture\": ").append(Json.string(c.architecture().toString())).append(",\n");
     b.append("  \"parameterization\": \"ntk\",\n");
-    b.append("  \"learning_rate\": ").append(c.lr()).append(", \"lr_lambda_max_over_n\": ").append(num(r.stability())).append(",\n");
+    b.append("  \"learning_rate\": ").append(c.lr()).append(", \"lr_lambda_max_over_n\": ").append(Json.number(r.stability())).append(",\n");
     b.append("  \"loss\": \"0.5 * mean((f - y)^2), full-batch gradient descent\",\n");
     b.append("  \"ntk\": {\"augmentation\": \"whole orbit, as the exact group-averaged kernel Theta_G(x, x') = mean_g"
         + " Theta(x, g x') (AugmentedRegression), no explicit augmented training set\", \"path\": ")
-        .append(str(r.pathReason())).append(", \"kernel_invariance_error\": ").append(num(r.kernelInvarianceError()))
+        .append(Json.string(r.pathReason())).append(", \"kernel_invariance_error\": ").append(Json.number(r.kernelInvarianceError()))
         .append(",\n    \"prediction\": \"discrete gradient descent mean Theta(x,X) Theta^-1 (I - (I - lr Theta/n)^s) Y\"},\n");
-    b.append("  \"finite\": {\"augmentation\": ").append(str("random: one uniformly drawn element of " + r.groupName()
+    b.append("  \"finite\": {\"augmentation\": ").append(Json.string("random: one uniformly drawn element of " + r.groupName()
         + " per sample per step")).append(", \"members\": ").append(c.members())
         .append(", \"antithetic_pairs\": ").append(c.antithetic())
-        .append(", \"note\": ").append(str(c.antithetic() ? "members 2i and 2i+1 share initialisation and augmentation"
+        .append(", \"note\": ").append(Json.string(c.antithetic() ? "members 2i and 2i+1 share initialisation and augmentation"
             + " stream, with the readout layer's parameters negated in 2i+1, so their initial functions cancel exactly in"
             + " the ensemble mean" : "independent members")).append("},\n");
     b.append("  \"seed\": ").append(c.seed()).append(",\n");
     b.append("  \"steps\": ").append(Arrays.toString(r.steps())).append(",\n");
-    b.append("  \"ntk_orbit_deviation\": ").append(arr(r.ntkDeviation())).append(",\n");
-    b.append("  \"ntk_no_augmentation_orbit_deviation\": ").append(arr(r.ntkPlainDeviation())).append(",\n");
+    b.append("  \"ntk_orbit_deviation\": ").append(Json.array(r.ntkDeviation())).append(",\n");
+    b.append("  \"ntk_no_augmentation_orbit_deviation\": ").append(Json.array(r.ntkPlainDeviation())).append(",\n");
     b.append("  \"widths\": [\n");
     for (int w = 0; w < c.widths().length; w++) {
       b.append("    {\"width\": ").append(c.widths()[w])
-          .append(", \"ensemble_orbit_deviation\": ").append(arr(r.ensembleDeviation()[w]))
-          .append(",\n     \"member_orbit_deviation\": ").append(arr(r.memberDeviation()[w]))
-          .append(",\n     \"rms_ensemble_to_ntk\": ").append(arr(r.rmsToNtk()[w]))
-          .append(", \"seconds\": ").append(num(r.widthSeconds()[w])).append('}')
+          .append(", \"ensemble_orbit_deviation\": ").append(Json.array(r.ensembleDeviation()[w]))
+          .append(",\n     \"member_orbit_deviation\": ").append(Json.array(r.memberDeviation()[w]))
+          .append(",\n     \"rms_ensemble_to_ntk\": ").append(Json.array(r.rmsToNtk()[w]))
+          .append(", \"seconds\": ").append(Json.number(r.widthSeconds()[w])).append('}')
           .append(w + 1 < c.widths().length ? ",\n" : "\n");
     }
     b.append("  ],\n");
-    b.append("  \"ntk_seconds\": ").append(num(r.ntkSeconds())).append("\n");
+    b.append("  \"ntk_seconds\": ").append(Json.number(r.ntkSeconds())).append("\n");
     b.append("}\n");
     return b.toString();
   }
@@ -407,22 +408,4 @@ public final class IsingCommand extends NtkCommand {
   }
 
   private static long randomCount(Ising.Sample s) { return Arrays.stream(s.temperatures()).filter(Double::isNaN).count(); }
-
-  private static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
-
-  private static String arr(double[] v) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) b.append(i > 0 ? ", " : "").append(num(v[i]));
-    return b.append(']').toString();
-  }
-
-  private static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      if (ch == '"' || ch == '\\') b.append('\\').append(ch);
-      else if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-      else b.append(ch);
-    }
-    return b.append('"').toString();
-  }
 }

@@ -8,6 +8,7 @@ import org.ntk4j.Shape;
 import org.ntk4j.kernel.KernelFunction;
 import org.ntk4j.kernel.Kernels;
 import org.ntk4j.layers.ArchitectureException;
+import org.ntk4j.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -153,13 +154,13 @@ public final class KernelCommand extends NtkCommand {
     if (results > free) {
       throw new CliException(String.format(Locale.ROOT,
           "the two %d x %d result matrices need %s but the Java heap has only %s free (max %s)%s",
-          n1, n2, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), hint));
+          n1, n2, Units.bytes(results), Units.bytes(free), Units.bytes(rt.maxMemory()), hint));
     }
     if (asked != null) {
       if (asked > free - results) {
         throw new CliException(String.format(Locale.ROOT,
             "--memory %s does not fit in the Java heap beside the %d x %d results (%s): %s free (max %s)%s",
-            Errors.human(asked), n1, n2, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), hint));
+            Units.bytes(asked), n1, n2, Units.bytes(results), Units.bytes(free), Units.bytes(rt.maxMemory()), hint));
       }
       return asked;
     }

@@ -20,6 +20,7 @@ import org.ntk4j.symmetry.AugmentedRegression;
 import org.ntk4j.symmetry.Group;
 import org.ntk4j.symmetry.OutputAction;
 import org.ntk4j.symmetry.OutputActions;
+import org.ntk4j.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -325,12 +326,12 @@ public class PredictCommand extends NtkCommand {
       throw new CliException(String.format(Locale.ROOT,
           "the kernels and the eigendecomposition of %d training and %d test inputs need about %s but the Java heap has"
               + " only %s free (max %s); give Java more heap, e.g. java -Xmx%dg -jar ntk.jar ...",
-          n, m, Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory()), (long) Math.ceil(results * 1.5 / (1L << 30)) + 1));
+          n, m, Units.bytes(results), Units.bytes(free), Units.bytes(rt.maxMemory()), (long) Math.ceil(results * 1.5 / (1L << 30)) + 1));
     }
     if (asked != null) {
       if (asked > free - results) {
         throw new CliException(String.format(Locale.ROOT, "--memory %s does not fit in the Java heap beside the kernels (%s): %s free (max %s)",
-            Errors.human(asked), Errors.human(results), Errors.human(free), Errors.human(rt.maxMemory())));
+            Units.bytes(asked), Units.bytes(results), Units.bytes(free), Units.bytes(rt.maxMemory())));
       }
       return asked;
     }

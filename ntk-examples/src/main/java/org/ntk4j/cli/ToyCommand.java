@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.ntk4j.experiments.ToyExperiment;
+import org.ntk4j.io.Json;
 import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layers;
 import org.ntk4j.plot.Plots;
@@ -257,56 +258,35 @@ public final class ToyCommand extends NtkCommand {
     StringBuilder b = new StringBuilder("{\n");
     b.append("  \"experiment\": \"toy\",\n");
     b.append("  \"target\": \"y = r cos(k phi)\",\n");
-    b.append("  \"group\": ").append(Json.str(r.group())).append(", \"k\": ").append(c.k())
+    b.append("  \"group\": ").append(Json.string(r.group())).append(", \"k\": ").append(c.k())
         .append(", \"exact_group_action\": ").append(r.exactGroup()).append(",\n");
-    b.append("  \"architecture\": ").append(Json.str(c.arch())).append(",\n");
+    b.append("  \"architecture\": ").append(Json.string(c.arch())).append(",\n");
     b.append("  \"parameterization\": \"ntk\",\n");
-    b.append("  \"learning_rate\": ").append(num(c.lr())).append(", \"max_learning_rate\": ").append(num(r.maxLearningRate())).append(",\n");
+    b.append("  \"learning_rate\": ").append(Json.number(c.lr())).append(", \"max_learning_rate\": ").append(Json.number(r.maxLearningRate())).append(",\n");
     b.append("  \"loss\": \"0.5 * mean((f - y)^2), full batch on the n k augmented samples\",\n");
     b.append("  \"ntk_dynamics\": \"discrete gradient descent, MsePredictor.meanSteps\",\n");
     b.append("  \"seed\": ").append(c.seed()).append(", \"members\": ").append(c.members()).append(",\n");
     b.append("  \"widths\": ").append(Arrays.toString(c.widths())).append(",\n");
     b.append("  \"steps\": ").append(Arrays.toString(r.steps())).append(",\n");
-    b.append("  \"radii\": ").append(arr(r.radii())).append(", \"angles_per_circle\": ").append(c.angles()).append(",\n");
-    b.append("  \"train\": {\"angle_rad\": ").append(arr(r.trainAngles())).append(", \"radius\": ").append(arr(r.trainRadii()))
-        .append(", \"y\": ").append(arr(r.trainTargets())).append("},\n");
+    b.append("  \"radii\": ").append(Json.array(r.radii())).append(", \"angles_per_circle\": ").append(c.angles()).append(",\n");
+    b.append("  \"train\": {\"angle_rad\": ").append(Json.array(r.trainAngles())).append(", \"radius\": ").append(Json.array(r.trainRadii()))
+        .append(", \"y\": ").append(Json.array(r.trainTargets())).append("},\n");
     b.append("  \"orbit_deviation_note\": \"max over both circles and g of |f(gx) - f(x)| (absolute); relative: divided by"
         + " max |f(x)|\",\n");
-    b.append("  \"orbit_deviation_ntk\": ").append(arr(r.devNtk())).append(",\n");
-    b.append("  \"orbit_deviation_ntk_relative\": ").append(arr(r.devNtkRelative())).append(",\n");
+    b.append("  \"orbit_deviation_ntk\": ").append(Json.array(r.devNtk())).append(",\n");
+    b.append("  \"orbit_deviation_ntk_relative\": ").append(Json.array(r.devNtkRelative())).append(",\n");
     b.append("  \"per_width\": [\n");
     for (int w = 0; w < c.widths().length; w++) {
       b.append("    {\"width\": ").append(c.widths()[w]);
-      b.append(", \"orbit_deviation_ensemble_mean\": ").append(arr(r.devEnsemble()[w]));
-      b.append(", \"orbit_deviation_member0\": ").append(arr(r.devSingle()[w]));
-      b.append(", \"orbit_deviation_members_mean\": ").append(arr(r.devMembers()[w]));
-      b.append(", \"rms_ensemble_mean_to_ntk\": ").append(arr(r.rmsEnsembleToNtk()[w]));
-      b.append(", \"rms_member0_to_ntk\": ").append(arr(r.rmsSingleToNtk()[w]));
+      b.append(", \"orbit_deviation_ensemble_mean\": ").append(Json.array(r.devEnsemble()[w]));
+      b.append(", \"orbit_deviation_member0\": ").append(Json.array(r.devSingle()[w]));
+      b.append(", \"orbit_deviation_members_mean\": ").append(Json.array(r.devMembers()[w]));
+      b.append(", \"rms_ensemble_mean_to_ntk\": ").append(Json.array(r.rmsEnsembleToNtk()[w]));
+      b.append(", \"rms_member0_to_ntk\": ").append(Json.array(r.rmsSingleToNtk()[w]));
       b.append('}').append(w + 1 < c.widths().length ? ",\n" : "\n");
     }
     b.append("  ],\n");
-    b.append("  \"seconds\": ").append(num(r.seconds())).append("\n}\n");
+    b.append("  \"seconds\": ").append(Json.number(r.seconds())).append("\n}\n");
     return b.toString();
-  }
-
-  static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
-
-  static String arr(double[] v) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) b.append(i > 0 ? ", " : "").append(num(v[i]));
-    return b.append(']').toString();
-  }
-
-  /** JSON string quoting. */
-  static final class Json {
-    static String str(String s) {
-      StringBuilder b = new StringBuilder("\"");
-      for (char ch : s.toCharArray()) {
-        if (ch == '"' || ch == '\\') b.append('\\').append(ch);
-        else if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-        else b.append(ch);
-      }
-      return b.append('"').toString();
-    }
   }
 }

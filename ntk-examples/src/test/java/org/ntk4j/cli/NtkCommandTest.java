@@ -13,9 +13,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.ntk4j.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The shared behaviour every command inherits from {@link NtkCommand}: error mapping and atomic outputs. */
 class NtkCommandTest {
@@ -149,7 +150,7 @@ class NtkCommandTest {
   @Test
   void oneLineMessages() {
     assertEquals("a b c", Errors.oneLine("a\nb\r\n  c\n"));
-    assertEquals("1.5 GiB", Errors.human(3L << 29));
+    assertEquals("1.5 GiB", Units.bytes(3L << 29));
     java.io.StringWriter w = new java.io.StringWriter();
     assertEquals(2, Errors.report(new CliException("two\nlines"), new java.io.PrintWriter(w), false));
     assertEquals("ntk: error: two lines" + System.lineSeparator(), w.toString());

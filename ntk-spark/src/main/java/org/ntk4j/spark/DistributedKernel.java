@@ -25,6 +25,7 @@ import org.ntk4j.Inputs;
 import org.ntk4j.Shape;
 import org.ntk4j.io.Npy;
 import org.ntk4j.kernel.Kernels;
+import org.ntk4j.util.Units;
 import scala.Tuple2;
 
 /**
@@ -93,7 +94,7 @@ public final class DistributedKernel implements AutoCloseable {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "the inputs (%d%s of shape %s) need %s to broadcast to every executor, above the broadcast limit %s;"
               + " raise the limit if every executor has that much memory", a.n(), symmetric ? "" : " + " + b.n(), shape,
-          SparkNtk.human(bytes), SparkNtk.human(options.broadcastLimit())));
+          Units.bytes(bytes), Units.bytes(options.broadcastLimit())));
     }
     int n1 = a.n();
     int n2 = symmetric ? n1 : b.n();
@@ -129,11 +130,11 @@ public final class DistributedKernel implements AutoCloseable {
     long cache = 8L * kinds * grid.storedEntries();
     spark.log(String.format(Locale.ROOT, "spark: kernel %d x %d of inputs %s: %d tiles of %d x %d (%s) in %d partitions, %s in tiles, storage %s",
         n1, n2, shape, nTiles, tile, tile, symmetric ? "upper triangle of " + grid.rowBlocks() + " x " + grid.rowBlocks() + " blocks"
-            : grid.rowBlocks() + " x " + grid.colBlocks() + " blocks", partitions, SparkNtk.human(cache), level.description()));
+            : grid.rowBlocks() + " x " + grid.colBlocks() + " blocks", partitions, Units.bytes(cache), level.description()));
     if (!level.equals(StorageLevel.NONE()) && !level.useDisk()) {
       long storageMem = spark.storageMemory();
       if (cache > storageMem) {
-        spark.log("spark: the tiles need " + SparkNtk.human(cache) + " but executors have " + SparkNtk.human(storageMem)
+        spark.log("spark: the tiles need " + Units.bytes(cache) + " but executors have " + Units.bytes(storageMem)
             + " of storage memory: tiles that do not fit are recomputed on every pass (MEMORY_AND_DISK spills them instead)");
       }
     }
@@ -183,15 +184,15 @@ public final class DistributedKernel implements AutoCloseable {
     long cells = (long) grid.n1() * grid.n2();
     if (cells > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("a " + grid.n1() + " x " + grid.n2() + " kernel does not fit in one Java array ("
-          + SparkNtk.human(8 * cells) + " per kernel); write it as tiles instead (writeTiles)");
+          + Units.bytes(8 * cells) + " per kernel); write it as tiles instead (writeTiles)");
     }
     long need = collectBytes();
     long free = SparkNtk.freeHeap();
     if (need > free) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "collecting the %d x %d kernel to the driver needs %s but the driver heap has %s free (max %s);"
-              + " give the driver more heap or write the kernel as tiles", grid.n1(), grid.n2(), SparkNtk.human(need),
-          SparkNtk.human(free), SparkNtk.human(Runtime.getRuntime().maxMemory())));
+              + " give the driver more heap or write the kernel as tiles", grid.n1(), grid.n2(), Units.bytes(need),
+          Units.bytes(free), Units.bytes(Runtime.getRuntime().maxMemory())));
     }
     long t0 = System.nanoTime();
     int n1 = grid.n1(), n2 = grid.n2();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.ntk4j.util.Units;
 
 /**
  * Conjugate gradient and Lanczos over a symmetric positive semi-definite operator given only by its products, for
@@ -178,7 +179,7 @@ public final class KrylovSolvers {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "Lanczos keeps %d basis vectors of %d values per output (%d outputs): %s, but the driver heap has %s free;"
               + " lower the iteration limit, give the driver more heap, or use CG for t = infinity",
-          m + 1, n, k, SparkNtk.human(basisBytes), SparkNtk.human(free)));
+          m + 1, n, k, Units.bytes(basisBytes), Units.bytes(free)));
     }
     double[] bn = columnNorms(b, n, k);
     double[][][] basis = new double[k][m + 1][];

@@ -167,17 +167,4 @@ public final class SparkNtk implements AutoCloseable {
     if (owned) jsc.stop();
     if (master.startsWith("local")) org.ntk4j.linalg.DenseLinalg.get().setThreads(blasThreads);
   }
-
-  /** Bytes as KiB/MiB/GiB/TiB with one decimal. */
-  public static String human(long bytes) {
-    if (bytes < 1024) return bytes + " B";
-    double v = bytes;
-    String[] u = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    int i = -1;
-    do {
-      v /= 1024;
-      i++;
-    } while (v >= 1024 && i < u.length - 1);
-    return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
-  }
 }

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.storage.StorageLevel;
+import org.ntk4j.util.Units;
 
 /**
  * How a distributed kernel is laid out and kept.
@@ -21,7 +22,7 @@ public record TileOptions(int tile, Set<KernelKind> keep, StorageLevel storage, 
   public TileOptions {
     if (tile < 0) throw new IllegalArgumentException("tile size must be >= 0 (0: automatic), got " + tile);
     if (tile > 8192) throw new IllegalArgumentException("tile size " + tile + " is above 8192 (a tile of both kernels would need "
-        + SparkNtk.human(16L * tile * tile) + ")");
+        + Units.bytes(16L * tile * tile) + ")");
     Objects.requireNonNull(keep, "keep");
     if (keep.isEmpty()) throw new IllegalArgumentException("a tile must keep at least one kernel (NNGP or NTK)");
     keep = Set.copyOf(EnumSet.copyOf(keep));

@@ -19,6 +19,7 @@ import org.ntk4j.spark.Solver;
 import org.ntk4j.spark.SparkNtk;
 import org.ntk4j.spark.SparkPredictor;
 import org.ntk4j.spark.TileOptions;
+import org.ntk4j.util.Units;
 
 /**
  * Benchmarks of ntk-spark, each against a reference measured in the same run:
@@ -103,7 +104,7 @@ public final class SparkBench {
     double bytesUpper = 8.0 * ((double) estimateN * estimateN / 2 + (double) estimateN * estimateTile / 2);
     put(out, "estimate.n", estimateN + " (d = " + d + ", tile " + estimateTile + ")");
     put(out, "estimate.tiles", tilesBig + " (upper triangle of " + nb + " x " + nb + " blocks), " + fmt(perTileBig) + " core-s each");
-    put(out, "estimate.ntk_upper_triangle_bytes", SparkNtk.human((long) bytesUpper) + " (one kernel; both: x2)");
+    put(out, "estimate.ntk_upper_triangle_bytes", Units.bytes((long) bytesUpper) + " (one kernel; both: x2)");
     put(out, "estimate.core_hours_assembly", fmt(tilesBig * perTileBig / 3600));
 
     // 2. solves at n = solveN
