@@ -3,9 +3,11 @@
 // path (org.ntk4j.gpu.HostHarnessTest). Build: g++ -O2 -std=c++20 -pthread -ffp-contract=off -o host_harness host_harness.cpp
 // Input on stdin, numbers as C99 hex floats. Fully connected: "fc precision n1 n2 d nops", nops·5 program values,
 // n1·d values of x1, n2·d of x2. Spatial (diagonal mode): "conv n1 n2 P C nops ngeom maxP per" ("conv-T" runs each
-// pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Full spatial covariance (pooling): "full n1 n2 P C nops ngeom maxP per" and the same data, run
-// op by op over all entries of a pair as ntk_full.cu's kernels do; "full-S" runs ntk_full.cu's kernels themselves
-// (compiled for the host) in CudaBackend's launch sequence over batches of S × S pairs. Output on stdout: n1·n2 lines "nngp ntk" (row-major), hex floats.
+// pair on a team of T threads), the program, ngeom geometry ints, n1·P·C values of x1, n2·P·C of x2. Full spatial
+// covariance (pooling): "full n1 n2 P C nops ngeom maxP per" and the same data, run op by op over all entries of a pair
+// in SpatialKernels' order (the per-entry functions of ntk_math.cuh); "schedule ..." (below) runs ntk_full.cu's kernels
+// themselves, compiled for the host, on the launch list the Java side builds. Output on stdout: n1·n2 lines
+// "nngp ntk" (row-major), hex floats.
 #include <algorithm>
 #include <barrier>
 #include <cmath>
@@ -16,28 +18,64 @@
 #include <vector>
 #include "ntk_math.cuh"
 
-// ntk_full.cu itself, compiled for the host: its kernels use no shared memory and no barriers, so running every
-// (block, thread) of a launch one after another is exactly what the device computes ("full-kernels" mode below).
+// ntk_full.cu itself, compiled for the host. A launch with shared memory runs each block on `threads` real threads
+// (std::thread) that share one shared-memory buffer and meet at a std::barrier for every __syncthreads
+// (BlockTeam::sync), so the staged kernels' cooperative loads and barriers execute as on the device (a missing barrier or an overlapping slot shows up
+// as a wrong or NaN result: the buffer is NaN-filled before each block).
 #define __global__
 #define __device__
 #define __forceinline__ inline
+#define __launch_bounds__(n)
 struct HostDim3 { unsigned x, y, z; };
-static HostDim3 blockIdx, threadIdx, gridDim, blockDim;
+static thread_local HostDim3 blockIdx, threadIdx;
+static HostDim3 gridDim, blockDim;
+static thread_local std::barrier<>* host_barrier;
+static thread_local double* host_shared;
+struct BlockTeam {
+  int tid() const { return (int) threadIdx.x; }
+  int size() const { return (int) blockDim.x; }
+  void sync() const { host_barrier->arrive_and_wait(); }
+};
+#define NTK_SHARED(name) double* name = host_shared
 #include "ntk_full.cu"
+#undef NTK_SHARED
+#undef __launch_bounds__
 #undef __global__
 #undef __device__
 #undef __forceinline__
 
-template <typename F> static void launch(int blocks, int threads, F kernel) {
+template <typename F> static void launch(int blocks, int threads, size_t sharedBytes, F kernel) {
   gridDim = {(unsigned) blocks, 1, 1};
   blockDim = {(unsigned) threads, 1, 1};
-  for (int b = 0; b < blocks; b++) {
-    blockIdx = {(unsigned) b, 0, 0};
-    for (int t = 0; t < threads; t++) {
-      threadIdx = {(unsigned) t, 0, 0};
-      kernel();
+  if (sharedBytes == 0) {
+    // no shared memory, hence no barriers (the grid-stride kernels): every (block, thread) in turn is exact
+    for (int b = 0; b < blocks; b++) {
+      blockIdx = {(unsigned) b, 0, 0};
+      for (int t = 0; t < threads; t++) {
+        threadIdx = {(unsigned) t, 0, 0};
+        kernel();
+      }
     }
+    return;
   }
+  std::vector<double> sh(sharedBytes / sizeof(double) + 1);
+  std::barrier<> bar(threads);
+  auto body = [&](int t) {
+    threadIdx = {(unsigned) t, 0, 0};
+    host_barrier = &bar;
+    host_shared = sh.data();
+    for (int b = 0; b < blocks; b++) {
+      blockIdx = {(unsigned) b, 0, 0};
+      if (t == 0) std::fill(sh.begin(), sh.end(), std::nan(""));
+      bar.arrive_and_wait();
+      kernel();
+      bar.arrive_and_wait();
+    }
+  };
+  std::vector<std::thread> ts;
+  for (int t = 1; t < threads; t++) ts.emplace_back(body, t);
+  body(0);
+  for (auto& th : ts) th.join();
 }
 
 // A team of real threads with a barrier: runs run_spatial as a CUDA block would (the kernels' cooperative loops and
@@ -145,47 +183,10 @@ static void conv(int T) {
   }
 }
 
-// full-kernels mode: CudaBackend.runFull's launch sequence over batches of side × side pairs (self passes in batches
-// of side² inputs), each launch a grid of 3 blocks × 32 threads so that the grid-stride loops wrap.
-static void run_full_batch(const std::vector<double>& prog, int nops, const int* geom, const double* xa, int ia0,
-                           const double* xb, int jb0, int pairs, int cols, int self, double* tapeA, const double* tapeB,
-                           int per, int P, int C, std::vector<double>* buf, double* resN, double* resT) {
-  const int B = 3, T = 32;
-  int cur = 0;
-  launch(B, T, [&] { ntk_full_input_f64(xa, ia0, xb, jb0, pairs, cols, self, P, C, buf[0].data(), buf[1].data()); });
-  for (int o = 0; o < nops; o++) {
-    const double* op = prog.data() + o * NTK_OP_STRIDE;
-    int code = (int) op[0], q = full_positions_after(op, geom, P);
-    double *inN = buf[2 * cur].data(), *inT = buf[2 * cur + 1].data();
-    double *outN = buf[2 - 2 * cur].data(), *outT = buf[3 - 2 * cur].data();
-    if (code == NTK_OP_FLATTEN || code == NTK_OP_GAP) {
-      launch(B, T, [&] { ntk_full_reduce_f64(prog.data(), o, pairs, P, inN, inT, outN, outT); });
-      cur = 1 - cur;
-    } else if (full_op_moves(code)) {
-      launch(B, T, [&] {
-        ntk_full_op_f64(prog.data(), o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, P, q, inN, inT, outN, outT);
-      });
-      cur = 1 - cur;
-    } else {
-      if (self && (code == NTK_OP_RELU || code == NTK_OP_ERF)) {
-        launch(B, T, [&] { ntk_full_record_f64(prog.data(), o, pairs, ia0, P, inN, tapeA, per); });
-      }
-      launch(B, T, [&] {
-        ntk_full_op_f64(prog.data(), o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, P, P, inN, inT, inN, inT);
-      });
-    }
-    P = q;
-  }
-  for (int k = 0; k < pairs; k++) {
-    resN[k] = buf[2 * cur][k];
-    resT[k] = buf[2 * cur + 1][k];
-  }
-}
-
 // schedule mode: executes a launch list that the Java side built (org.ntk4j.gpu.FullSchedule, as CudaBackend launches
 // it), with the buffers named: "schedule n1 n2 P C nops ngeom maxP per batch nlines", program, geometry, x1, x2, then
-// nlines lines "kernel nargs arg..." (pointer arguments by name: prog geom x1 x2 t1 t2 b0 b1 b2 b3) or
-// "out N T i0 rows j0 cols" (pair k of buffers N, T to the result at (i0 + k / cols, j0 + k % cols)).
+// nlines lines "kernel blocks threads sharedBytes nargs arg..." (pointer arguments by name: prog geom x1 x2 t1 t2 b0 b1
+// b2 b3) or "out N T i0 rows j0 cols" (pair k of buffers N, T to the result at (i0 + k / cols, j0 + k % cols)).
 static void schedule() {
   int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
   int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
@@ -211,12 +212,19 @@ static void schedule() {
     fprintf(stderr, "host_harness: unknown buffer %s\n", name);
     exit(2);
   };
-  const int B = 3, T = 32;
   char name[64], a[32][64];
   for (int l = 0; l < lines; l++) {
     if (scanf("%63s", name) != 1) { fprintf(stderr, "host_harness: schedule ends early\n"); exit(2); }
     std::string k(name);
+    int B = 0, T = 0;
+    size_t S = 0;
+    if (k != "out") {
+      B = (int) next(stdin);
+      T = (int) next(stdin);
+      S = (size_t) next(stdin);
+    }
     int na = k == "out" ? 6 : (int) next(stdin);
+    if (na > 32) { fprintf(stderr, "host_harness: %d arguments\n", na); exit(2); }
     for (int i = 0; i < na; i++) {
       if (scanf("%63s", a[i]) != 1) { fprintf(stderr, "host_harness: schedule ends early\n"); exit(2); }
     }
@@ -231,53 +239,24 @@ static void schedule() {
         outT[(size_t) (i0 + q / cols) * n2 + j0 + q % cols] = t[q];
       }
     } else if (k == "ntk_full_input_f64" && na == 11) {
-      launch(B, T, [&] { ntk_full_input_f64(D(0), I(1), D(2), I(3), I(4), I(5), I(6), I(7), I(8), D(9), D(10)); });
+      launch(B, T, S, [&] { ntk_full_input_f64(D(0), I(1), D(2), I(3), I(4), I(5), I(6), I(7), I(8), D(9), D(10)); });
     } else if (k == "ntk_full_op_f64" && na == 17) {
-      launch(B, T, [&] {
+      launch(B, T, S, [&] {
         ntk_full_op_f64(D(0), I(1), g, I(3), I(4), I(5), I(6), I(7), D(8), D(9), I(10), I(11), I(12), D(13), D(14),
                         D(15), D(16));
       });
     } else if (k == "ntk_full_record_f64" && na == 8) {
-      launch(B, T, [&] { ntk_full_record_f64(D(0), I(1), I(2), I(3), I(4), D(5), D(6), I(7)); });
+      launch(B, T, S, [&] { ntk_full_record_f64(D(0), I(1), I(2), I(3), I(4), D(5), D(6), I(7)); });
     } else if (k == "ntk_full_reduce_f64" && na == 8) {
-      launch(B, T, [&] { ntk_full_reduce_f64(D(0), I(1), I(2), I(3), D(4), D(5), D(6), D(7)); });
+      launch(B, T, S, [&] { ntk_full_reduce_f64(D(0), I(1), I(2), I(3), D(4), D(5), D(6), D(7)); });
+    } else if (k == "ntk_full_conv_f64" && na == 18) {
+      launch(B, T, S, [&] {
+        ntk_full_conv_f64(D(0), I(1), g, I(3), I(4), I(5), I(6), D(7), D(8), D(9), D(10), I(11), I(12), I(13), I(14),
+                          D(15), D(16), I(17));
+      });
     } else {
       fprintf(stderr, "host_harness: unknown launch %s with %d arguments\n", name, na);
       exit(2);
-    }
-  }
-  for (size_t k = 0; k < outN.size(); k++) printf("%a %a\n", outN[k], outT[k]);
-}
-
-static void full_kernels(int side) {
-  int n1 = (int) next(stdin), n2 = (int) next(stdin), P = (int) next(stdin), C = (int) next(stdin);
-  int nops = (int) next(stdin), ngeom = (int) next(stdin), maxP = (int) next(stdin), per = (int) next(stdin);
-  std::vector<double> prog(nops * NTK_OP_STRIDE), x1((size_t) n1 * P * C), x2((size_t) n2 * P * C);
-  std::vector<int> geom(ngeom + 1);
-  for (double& v : prog) v = next(stdin);
-  for (int k = 0; k < ngeom; k++) geom[k] = (int) next(stdin);
-  for (double& v : x1) v = next(stdin);
-  for (double& v : x2) v = next(stdin);
-  std::vector<double> t1((size_t) n1 * per + 1), t2((size_t) n2 * per + 1);
-  int batch = side * side;
-  std::vector<double> buf[4];
-  for (auto& b : buf) b.assign((size_t) maxP * maxP * batch, 0.0);
-  std::vector<double> rn(batch), rt(batch), outN((size_t) n1 * n2), outT((size_t) n1 * n2);
-  for (int i0 = 0; i0 < n1; i0 += batch)
-    run_full_batch(prog, nops, geom.data(), x1.data(), i0, x1.data(), 0, std::min(batch, n1 - i0), 1, 1, t1.data(),
-                   t1.data(), per, P, C, buf, rn.data(), rt.data());
-  for (int i0 = 0; i0 < n2; i0 += batch)
-    run_full_batch(prog, nops, geom.data(), x2.data(), i0, x2.data(), 0, std::min(batch, n2 - i0), 1, 1, t2.data(),
-                   t2.data(), per, P, C, buf, rn.data(), rt.data());
-  for (int i0 = 0; i0 < n1; i0 += side) {
-    for (int j0 = 0; j0 < n2; j0 += side) {
-      int rows = std::min(side, n1 - i0), cols = std::min(side, n2 - j0);
-      run_full_batch(prog, nops, geom.data(), x1.data(), i0, x2.data(), j0, rows * cols, cols, 0, t1.data(),
-                     t2.data(), per, P, C, buf, rn.data(), rt.data());
-      for (int k = 0; k < rows * cols; k++) {
-        outN[(size_t) (i0 + k / cols) * n2 + j0 + k % cols] = rn[k];
-        outT[(size_t) (i0 + k / cols) * n2 + j0 + k % cols] = rt[k];
-      }
     }
   }
   for (size_t k = 0; k < outN.size(); k++) printf("%a %a\n", outN[k], outT[k]);
@@ -361,7 +340,6 @@ int main() {
   char mode[16];
   if (scanf("%15s", mode) != 1) { fprintf(stderr, "host_harness: empty input\n"); return 2; }
   if (mode[0] == 's') { schedule(); return 0; }
-  if (mode[0] == 'f' && mode[1] == 'u' && mode[4] == '-') { full_kernels(atoi(mode + 5)); return 0; }
   if (mode[0] == 'f' && mode[1] == 'u') { full(); return 0; }
   if (mode[0] == 'c') { conv(mode[4] == '-' ? atoi(mode + 5) : 1); return 0; }
   int prec = (int) next(stdin), n1 = (int) next(stdin), n2 = (int) next(stdin), d = (int) next(stdin);

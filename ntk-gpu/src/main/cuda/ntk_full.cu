@@ -4,8 +4,9 @@
 // ntk_full_op launch from one buffer into the other (one thread per output entry, the k×k tap sums in TwoSum as
 // SpatialKernels' EXACT path), Dense and the ReLU / Erf dual maps run in place, ntk_full_record keeps the diagonal of
 // self pairs before each nonlinearity (the tape the cross pairs replay), ntk_full_reduce is Flatten / GlobalAvgPool
-// (one thread per pair, the CPU's summation order). float64 only. Small P packs many pairs into each block, as the
-// entry index runs over the whole batch. Compiled to ntk_full.ptx (committed, see README "GPU backend").
+// (one block per pair). ntk_full_conv is the Conv op staged in shared memory (CudaBackend's default where the input
+// planes fit; ntk_full_op's per-entry form otherwise), with the following ReLU / Erf fused for cross pairs. float64 only. Small P packs many pairs into each block (the
+// entry index of the grid-stride kernels runs over the whole batch; ntk_full_conv groups row pairs of several pairs). Compiled to ntk_full.ptx (committed, see README "GPU backend").
 #include "ntk_math.cuh"
 
 // Pair k of a batch: self pairs (ia0 + k, ia0 + k), else (ia0 + k / cols, jb0 + k % cols).
@@ -77,12 +78,137 @@ extern "C" __global__ void ntk_full_record_f64(const double* prog, int o, int pa
   }
 }
 
-// Flatten / GlobalAvgPool: pair k's P² entries of in to out[k] (one thread per pair, SpatialKernels' order).
+// Flatten / GlobalAvgPool, one block per pair (grid-stride over the batch): every thread sums its strided share of the
+// pair's P² entries (Flatten: the P diagonal entries) in double-double, the partial sums are combined in shared memory
+// by a fixed tree (4·blockDim doubles), thread 0 writes the means. Deterministic for a given block size; within an ulp
+// of SpatialKernels' single-chain EXACT sums (the same double-double accuracy, another order).
 extern "C" __global__ void ntk_full_reduce_f64(const double* prog, int o, int pairs, int P, const double* inN,
                                                const double* inT, double* outN, double* outT) {
+  NTK_SHARED(sh);
+  BlockTeam team;
+  int tid = team.tid(), T = team.size();
+  bool gap = (int) prog[o * NTK_OP_STRIDE] == NTK_OP_GAP;
+  long long pp = (long long) P * P, m = gap ? pp : P;
+  for (long long k = blockIdx.x; k < pairs; k += gridDim.x) {
+    const double* n = inN + k * pp;
+    const double* t = inT + k * pp;
+    double hn = 0, ln = 0, ht = 0, lt = 0;
+    for (long long e = tid; e < m; e += T) {
+      long long at = gap ? e : e * P + e;
+      two_sum_add(hn, ln, n[at]);
+      two_sum_add(ht, lt, t[at]);
+    }
+    sh[tid] = hn;
+    sh[T + tid] = ln;
+    sh[2 * T + tid] = ht;
+    sh[3 * T + tid] = lt;
+    team.sync();
+    for (int s = 1; s < T; s *= 2) {
+      if (tid % (2 * s) == 0 && tid + s < T) {
+        dd_add(sh[tid], sh[T + tid], sh[tid + s], sh[T + tid + s]);
+        dd_add(sh[2 * T + tid], sh[3 * T + tid], sh[2 * T + tid + s], sh[3 * T + tid + s]);
+      }
+      team.sync();
+    }
+    if (tid == 0) {
+      outN[k] = (sh[0] + sh[T]) / (double) m;
+      outT[k] = (sh[2 * T] + sh[3 * T]) / (double) m;
+    }
+    team.sync();
+  }
+}
+
+// Tied convolution (Conv, full covariance) staged in shared memory. Output entry (q, q') = ((y, x), (y', x')) sums
+// in[(iy, ix), (iy', ix')] over the taps (dy, dx) with iy = mapY(y, dy), iy' = mapY(y', dy), ix = mapX(x, dx), ...: for
+// a fixed row pair (y, y') and tap row dy every entry reads the one input plane in[iy, ·, iy', ·] (inW × inW values of Σ
+// and of Θ), so a block takes `group` row pairs ("tasks": pair k, y, y', in that order over the batch, grid-stride),
+// loads their planes for dy = 0, 1, … into shared memory (2·group·inW² doubles) and each thread adds the dx taps of its
+// entries (≤ NTK_CONV_EPT per thread, kept in registers across dy; at most 512 threads, FullSchedule.CONV_LAUNCH_BOUND). The terms of each entry are added in
+// conv_full_entry's order, (dy, dx) with padded taps skipped, so the result is bitwise the per-entry kernel's.
+// fuse ≥ 0 (cross pairs only): op `fuse`, the nonlinearity after this convolution, is applied before the store with
+// the two sides' tape variances, saving a pass over the batch (Σ, Θ after it are bitwise those of the separate op).
+#define NTK_CONV_EPT 4
+extern "C" __global__ void __launch_bounds__(512)
+ntk_full_conv_f64(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group, const double* inN,
+                  const double* inT, double* outN, double* outT, int fuse, int ia0, int jb0, int cols,
+                  const double* tapeA, const double* tapeB, int per) {
+  NTK_SHARED(sh);
+  BlockTeam team;
+  int tid = team.tid(), T = team.size();
   const double* op = prog + o * NTK_OP_STRIDE;
-  long long pp = (long long) P * P;
-  for (long long k = thread_index(); k < pairs; k += thread_count()) {
-    full_reduce(op, inN + k * pp, inT + k * pp, P, outN[k], outT[k]);
+  const int* g = geom + (int) op[3];
+  int inW = g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
+  const int* mapY = g + 6;
+  const int* mapX = mapY + outH * fH;
+  const double* fop = fuse >= 0 ? prog + fuse * NTK_OP_STRIDE : nullptr;
+  int plane = inW * inW, entries = outW * outW;
+  long long ipp = (long long) inP * inP, pp = (long long) P * P;
+  long long tasks = (long long) pairs * outH * outH;
+  double div = (double) (fH * fW);
+  for (long long base = (long long) blockIdx.x * group; base < tasks; base += (long long) gridDim.x * group) {
+    double hn[NTK_CONV_EPT], ln[NTK_CONV_EPT], ht[NTK_CONV_EPT], lt[NTK_CONV_EPT];
+NTK_UNROLL
+    for (int m = 0; m < NTK_CONV_EPT; m++) hn[m] = ln[m] = ht[m] = lt[m] = 0.0;
+    for (int dy = 0; dy < fH; dy++) {
+      for (int idx = tid; idx < group * plane; idx += T) {
+        int s = idx / plane, r = idx - s * plane;
+        long long task = base + s;
+        if (task >= tasks) continue;
+        long long k = task / (outH * outH);
+        int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+        int iy = mapY[y * fH + dy], iy2 = mapY[y2 * fH + dy];
+        if (iy < 0 || iy2 < 0) continue;
+        int ix = r / inW, ix2 = r - ix * inW;
+        long long src = k * ipp + (long long) (iy * inW + ix) * inP + iy2 * inW + ix2;
+        sh[2 * s * plane + r] = inN[src];
+        sh[(2 * s + 1) * plane + r] = inT[src];
+      }
+      team.sync();
+NTK_UNROLL
+      for (int m = 0; m < NTK_CONV_EPT; m++) {
+        int e = tid + m * T;
+        if (e >= group * entries) continue;
+        int s = e / entries, r = e - s * entries;
+        long long task = base + s;
+        if (task >= tasks) continue;
+        long long k = task / (outH * outH);
+        int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+        if (mapY[y * fH + dy] < 0 || mapY[y2 * fH + dy] < 0) continue;
+        int xo = r / outW, xo2 = r - xo * outW;
+        const double* pn = sh + 2 * s * plane;
+        const double* pt = pn + plane;
+        for (int dx = 0; dx < fW; dx++) {
+          int ix = mapX[xo * fW + dx], ix2 = mapX[xo2 * fW + dx];
+          if (ix < 0 || ix2 < 0) continue;
+          two_sum_add(hn[m], ln[m], pn[ix * inW + ix2]);
+          two_sum_add(ht[m], lt[m], pt[ix * inW + ix2]);
+        }
+      }
+      team.sync();
+    }
+NTK_UNROLL
+    for (int m = 0; m < NTK_CONV_EPT; m++) {
+      int e = tid + m * T;
+      if (e >= group * entries) continue;
+      int s = e / entries, r = e - s * entries;
+      long long task = base + s;
+      if (task >= tasks) continue;
+      long long k = task / (outH * outH);
+      int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+      int xo = r / outW, xo2 = r - xo * outW;
+      int q = y * outW + xo, q2 = y2 * outW + xo2;
+      double n, t;
+      conv_affine(op, (hn[m] + ln[m]) / div, (ht[m] + lt[m]) / div, n, t);
+      if (fop != nullptr) {
+        int i, j;
+        pair_of(k, ia0, jb0, cols, 0, i, j);
+        int off = (int) fop[4];
+        double q11 = tapeA[(long long) i * per + off + q], q22 = tapeB[(long long) j * per + off + q2];
+        if ((int) fop[0] == NTK_OP_RELU) relu_dual<double>(q11, q22, n, t);
+        else erf_dual<double>(fop[1], fop[2], fop[3], q11, q22, n, t);
+      }
+      outN[k * pp + (long long) q * P + q2] = n;
+      outT[k * pp + (long long) q * P + q2] = t;
+    }
   }
 }

@@ -151,6 +151,11 @@ struct BlockTeam {
   __device__ int size() const { return blockDim.x; }
   __device__ void sync() const { __syncthreads(); }
 };
+// The block's dynamic shared memory as doubles (the host harness defines its own: one buffer per emulated block).
+#define NTK_SHARED(name) extern __shared__ double name[]
+#define NTK_UNROLL _Pragma("unroll")
+#else
+#define NTK_UNROLL
 #endif
 
 // TwoSum accumulation of the spatial sums (SpatialKernels' EXACT path): hi + lo carries the exact running sum.
@@ -158,6 +163,16 @@ NTK_HD void two_sum_add(double& hi, double& lo, double b) {
   double s = hi + b, bb = s - hi;
   lo += (hi - (s - bb)) + (b - bb);
   hi = s;
+}
+
+// Double-double addition (hi, lo) += (bh, bl): the partial sums of a block-parallel reduction combined without losing
+// the low parts (TwoSum of the high parts, then the low parts, renormalised).
+NTK_HD void dd_add(double& hi, double& lo, double bh, double bl) {
+  double s = hi + bh, bb = s - hi;
+  double e = (hi - (s - bb)) + (bh - bb);
+  e += lo + bl;
+  hi = s + e;
+  lo = e - (hi - s);
 }
 
 // Input kernel per position (InputKernel.fillPair, diagonal mode): x[p]·x'[p]/C, summed over channels in order.

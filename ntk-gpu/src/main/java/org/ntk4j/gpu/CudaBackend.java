@@ -50,7 +50,8 @@ public final class CudaBackend implements KernelBackend {
   private CUmodule convModule;
   private CUmodule fullModule;
   private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64;
-  private CUfunction fullInput, fullOp, fullRecord, fullReduce;
+  private CUfunction fullInput, fullOp, fullRecord, fullReduce, fullConv;
+  private FullSchedule.Config fullConfig = FullSchedule.Config.DEFAULT;
 
   /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
   public CudaBackend() {
@@ -250,8 +251,11 @@ public final class CudaBackend implements KernelBackend {
 
   /**
    * Full-covariance programs (pooling): the pairs of a tile are one batch whose P × P blocks of Σ and Θ live in two
-   * buffer pairs in device memory; the host launches the program op by op (ntk_full.cu). The self pass runs the same
-   * program on batches of self pairs and records the diagonal before each nonlinearity (the tapes). One stream.
+   * buffer pairs in device memory; the host launches the program op by op (ntk_full.cu, shaped by
+   * {@link FullSchedule.Config#DEFAULT}: Conv staged in shared memory with the next ReLU / Erf fused for cross pairs,
+   * block-parallel reductions). The self pass runs the same program on batches of self pairs and records the diagonal
+   * before each nonlinearity (the tapes). One stream: a batch computes for much longer than its result (side² values of
+   * Σ and Θ) takes to copy back, so there is no transfer worth overlapping.
    */
   private void streamFull(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, KernelFunction.Progress progress,
                           TileSink sink) {
@@ -283,7 +287,7 @@ public final class CudaBackend implements KernelBackend {
       long block = (long) prog.maxPositions() * prog.maxPositions() * batch * 8;
       CUdeviceptr[] buf = {alloc(block, allocated), alloc(block, allocated), alloc(block, allocated),
           alloc(block, allocated)};
-      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, step -> {
+      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, fullConfig, step -> {
         CUdeviceptr[] res = runFull(step.batch(), buf);
         TilePlan.Tile t = step.tile();
         if (t == null) return;
@@ -305,13 +309,12 @@ public final class CudaBackend implements KernelBackend {
     return Math.min(s, Math.max(n1, n2));
   }
 
-  /**
-   * One batch of {@code pairs} pairs through a full program; returns the buffers that hold the final flat Σ and Θ
-   * (pair k at index k). {@code self}: pairs (i0 + k, i0 + k), recording the tape.
-   */
   /** Launches one batch (in order, default stream) and returns the buffers holding its flat Σ and Θ. */
   private CUdeviceptr[] runFull(FullSchedule.Batch b, CUdeviceptr[] buf) {
-    for (FullSchedule.Launch l : b.launches()) launchFull(fullFunction(l.kernel()), l.work(), l.args());
+    for (FullSchedule.Launch l : b.launches()) {
+      JCudaDriver.cuLaunchKernel(fullFunction(l.kernel()), l.blocks(), 1, 1, l.threads(), 1, 1, l.sharedBytes(), null,
+          params(l.args()), null);
+    }
     JCudaDriver.cuCtxSynchronize();
     return new CUdeviceptr[] {buf[2 * b.result()], buf[2 * b.result() + 1]};
   }
@@ -322,13 +325,9 @@ public final class CudaBackend implements KernelBackend {
       case "ntk_full_op_f64" -> fullOp;
       case "ntk_full_record_f64" -> fullRecord;
       case "ntk_full_reduce_f64" -> fullReduce;
+      case "ntk_full_conv_f64" -> fullConv;
       default -> throw new IllegalStateException("no kernel " + kernel);
     };
-  }
-
-  private static void launchFull(CUfunction f, long work, LaunchArgs args) {
-    JCudaDriver.cuLaunchKernel(f, LaunchArgs.fullBlocks(work), 1, 1, LaunchArgs.FULL_THREADS, 1, 1, 0, null,
-        params(args), null);
   }
 
   private static void drain(CUstream stream, TilePlan.Tile t, Pointer hostA, Pointer hostB, TileSink sink,
@@ -422,6 +421,12 @@ public final class CudaBackend implements KernelBackend {
     fullOp = function(fm, "ntk_full_op_f64");
     fullRecord = function(fm, "ntk_full_record_f64");
     fullReduce = function(fm, "ntk_full_reduce_f64");
+    fullConv = function(fm, "ntk_full_conv_f64");
+    // the staged convolution's blocks: no more threads than its registers allow on this device
+    int[] maxThreads = {0};
+    JCudaDriver.cuFuncGetAttribute(maxThreads, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
+        fullConv);
+    fullConfig = FullSchedule.Config.DEFAULT.withConvThreads(maxThreads[0]);
     fullModule = fm;
     module = m;
   }

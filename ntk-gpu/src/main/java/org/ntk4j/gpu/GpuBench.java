@@ -96,6 +96,20 @@ public final class GpuBench {
     return ArchitectureParser.parse(sb.append(flatten ? "Flatten" : "GlobalAvgPool").append(" -> Dense(W_std=1.4142)").toString());
   }
 
+  /**
+   * Flops counted per covariance entry and Conv → Relu layer: 9 taps × 2 adds (Σ and Θ), 4 for the affine part, 16 for
+   * the ReLU dual map (√, arc tangent and the products, one each). For the 21-layer 32 × 32 network with pooling that
+   * is 0.84 GFLOP per NTK entry, 25 µs at 34 TFLOPS: the issue's arithmetic lower bound. Compensated (TwoSum) sums
+   * execute about 6× the adds counted here; they are not counted.
+   */
+  static final int CNN_FLOPS_PER_ENTRY = 9 * 2 + 4 + 16;
+
+  /** Counted flops per NTK entry: (size²)² entries per layer with pooling (full covariance), size² with Flatten. */
+  static double cnnFlopsPerEntry(int depth, int size, boolean flatten) {
+    double p = (double) size * size;
+    return (double) depth * (flatten ? p : p * p) * CNN_FLOPS_PER_ENTRY;
+  }
+
   static Inputs random(int n, Shape shape, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     double[] x = new double[n * shape.size()];
@@ -134,11 +148,14 @@ public final class GpuBench {
     Kernels k = kf.compute(x);
     double s = (System.nanoTime() - t0) * 1e-9;
     long entries = (long) o.cnnN * (o.cnnN + 1) / 2;
+    double flops = cnnFlopsPerEntry(o.cnnDepth, o.cnnSize, o.cnnFlatten) * entries;
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
-            + " (%d entries of the upper triangle) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
+            + " (%d entries of the upper triangle; %.1f GFLOP/s = %.2f%% of %.0f TFLOPS float64 peak, counting %d flops"
+            + " per entry and layer) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
         o.cnnFlatten ? "Flatten" : "GlobalAvgPool", o.cnnN,
-        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries, k.ntk(0, 0)));
+        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries,
+        flops / s * 1e-9, 100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, CNN_FLOPS_PER_ENTRY, k.ntk(0, 0)));
     if (o.cnnCheck > 0) {
       int m = Math.min(o.cnnCheck, o.cnnN);
       double[] sub = java.util.Arrays.copyOf(x.data(), m * x.shape().size());

@@ -37,8 +37,12 @@ public final class LaunchArgs {
   public static final List<String> FULL_RECORD = List.of("ptr", "int", "int", "int", "int", "ptr", "ptr", "int");
   /** {@code ntk_full_reduce_f64(prog, o, pairs, P, inN, inT, outN, outT)}. */
   public static final List<String> FULL_REDUCE = List.of("ptr", "int", "int", "int", "ptr", "ptr", "ptr", "ptr");
-  /** Threads per block of the ntk_full kernels (grid-stride loops over the batch's entries). */
-  public static final int FULL_THREADS = 256;
+  /**
+   * {@code ntk_full_conv_f64(prog, o, geom, pairs, inP, P, group, inN, inT, outN, outT, fuse, ia0, jb0, cols, tapeA,
+   * tapeB, per)}.
+   */
+  public static final List<String> FULL_CONV = List.of("ptr", "int", "ptr", "int", "int", "int", "int", "ptr", "ptr",
+      "ptr", "ptr", "int", "int", "int", "int", "ptr", "ptr", "int");
 
   private final List<String> signature;
   private final List<Object> values = new ArrayList<>();
@@ -116,13 +120,11 @@ public final class LaunchArgs {
         .ptr(outT);
   }
 
-  /**
-   * Blocks of {@link #FULL_THREADS} for a grid-stride loop over {@code work} items (at most 2²⁰ blocks; the loops in
-   * ntk_full.cu cover the rest).
-   */
-  public static int fullBlocks(long work) {
-    long b = (work + FULL_THREADS - 1) / FULL_THREADS;
-    return (int) Math.max(1, Math.min(b, 1L << 20));
+  public static LaunchArgs fullConv(Object prog, int o, Object geom, int pairs, int inP, int positions, int group,
+                                    Object inN, Object inT, Object outN, Object outT, int fuse, int ia0, int jb0,
+                                    int cols, Object tapeA, Object tapeB, int per) {
+    return new LaunchArgs(FULL_CONV).ptr(prog).i32(o).ptr(geom).i32(pairs).i32(inP).i32(positions).i32(group).ptr(inN)
+        .ptr(inT).ptr(outN).ptr(outT).i32(fuse).i32(ia0).i32(jb0).i32(cols).ptr(tapeA).ptr(tapeB).i32(per);
   }
 
   /** Grid of blocks for a tile of rows × cols pairs: x over columns, y over rows, {@link TilePlan#BLOCK} pairs each. */

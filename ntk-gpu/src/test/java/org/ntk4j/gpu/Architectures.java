@@ -52,6 +52,8 @@ final class Architectures {
             + " -> Dense(W_std=1.1, b_std=0.1) -> Relu -> Dense(W_std=1.0)",
         "Conv(3x1, stride=1, padding=VALID, W_std=1.5) -> Relu -> AvgPool(2, stride=2, padding=VALID)"
             + " -> Conv(1x2, padding=SAME, W_std=1.3) -> Relu -> Flatten -> Dense(W_std=1.0)",
+        "Conv(3, padding=SAME, W_std=1.3) -> Conv(3, padding=VALID, W_std=1.2, b_std=0.1) -> Relu -> GlobalAvgPool"
+            + " -> Dense(W_std=1.0)",
     }) {
       m.put(a, ArchitectureParser.parse(a));
     }

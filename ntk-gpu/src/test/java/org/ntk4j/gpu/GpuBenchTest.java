@@ -26,6 +26,16 @@ class GpuBenchTest {
     assertTrue(lines.get(3).startsWith("cnn check: cpu on the first 2 inputs "), lines.get(3));
     assertTrue(lines.get(3).endsWith("max relative difference NNGP 0.00, NTK 0.00"), lines.get(3));
     assertEquals(lines, Files.readAllLines(tmp.resolve("bench.txt")));
+    assertTrue(lines.get(2).contains("% of 34 TFLOPS float64 peak, counting 38 flops per entry and layer"), lines.get(2));
     assertEquals(KernelBackend.Choice.AUTO, GpuBench.Options.parse(new String[0]).backend);
+  }
+
+  @Test
+  void flopCountIsTheIssuesLowerBound() {
+    // 21 layers, 32 × 32 with pooling: 21 · 1024² · 38 = 0.837 GFLOP per entry, 24.6 µs at 34 TFLOPS (issue: ~25 µs)
+    double f = GpuBench.cnnFlopsPerEntry(21, 32, false);
+    assertEquals(21.0 * 1024 * 1024 * 38, f, 0.0);
+    assertEquals(24.6e-6, f / 34e12, 0.1e-6);
+    assertEquals(21.0 * 1024 * 38, GpuBench.cnnFlopsPerEntry(21, 32, true), 0.0);
   }
 }

@@ -44,8 +44,8 @@ final class HostHarness {
   }
 
   /**
-   * As {@link #run(GpuProgram, Inputs, Inputs, int)}; diagonal spatial programs run each pair on {@code team} threads,
-   * full programs run the ntk_full.cu kernels themselves over batches of team × team pairs.
+   * As {@link #run(GpuProgram, Inputs, Inputs, int)}; diagonal spatial programs run each pair on {@code team} threads
+   * (full programs: see {@link #runSchedule}).
    */
   static double[][] run(GpuProgram prog, Inputs x1, Inputs x2, int precision, int team)
       throws IOException, InterruptedException {
@@ -54,8 +54,8 @@ final class HostHarness {
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
       if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
-      // full programs: team > 1 runs ntk_full.cu's kernels in CudaBackend's launch sequence, batches of team² pairs
-      String mode = prog.isFull() ? (team > 1 ? "full-" + team + " " : "full ") : team > 1 ? "conv-" + team + " " : "conv ";
+      if (prog.isFull() && team > 1) throw new IllegalArgumentException("full programs run on teams through runSchedule");
+      String mode = prog.isFull() ? "full " : team > 1 ? "conv-" + team + " " : "conv ";
       sb.append(mode).append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
@@ -92,16 +92,30 @@ final class HostHarness {
    */
   static double[][] runSchedule(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, int side)
       throws IOException, InterruptedException {
+    return runSchedule(prog, x1, x2, symmetric, side, FullSchedule.Config.DEFAULT);
+  }
+
+  /** As above, with the launches shaped by {@code config}; also returns how many launches of each kernel ran. */
+  static double[][] runSchedule(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, int side,
+                                FullSchedule.Config config) throws IOException, InterruptedException {
+    return runSchedule(prog, x1, x2, symmetric, side, config, new java.util.TreeMap<>());
+  }
+
+  static double[][] runSchedule(GpuProgram prog, Inputs x1, Inputs x2, boolean symmetric, int side,
+                                FullSchedule.Config config, java.util.Map<String, Integer> launches)
+      throws IOException, InterruptedException {
     if (unavailable() != null) throw new IllegalStateException(unavailable());
     StringBuilder lines = new StringBuilder();
     int[] count = {0};
     int per = Math.max(1, prog.tapePerInput());
     Object[] buf = {"b0", "b1", "b2", "b3"};
     FullSchedule.forEach(prog, x1.n(), x2.n(), symmetric, side, "prog", "geom", "x1", symmetric ? "x1" : "x2", "t1",
-        symmetric ? "t1" : "t2", per, buf, step -> {
+        symmetric ? "t1" : "t2", per, buf, config, step -> {
           for (FullSchedule.Launch l : step.batch().launches()) {
             java.util.List<Object> v = l.args().values();
-            lines.append(l.kernel()).append(' ').append(v.size());
+            launches.merge(l.kernel(), 1, Integer::sum);
+            lines.append(l.kernel()).append(' ').append(l.blocks()).append(' ').append(l.threads()).append(' ')
+                .append(l.sharedBytes()).append(' ').append(v.size());
             for (Object o : v) lines.append(' ').append(o);
             lines.append('\n');
             count[0]++;

@@ -120,28 +120,60 @@ class HostHarnessTest {
   }
 
   @Test
-  void fullKernelsInTheBackendsLaunchSequenceGiveBitwiseThePerPairMath() throws Exception {
-    // ntk_full.cu compiled for the host, launched as CudaBackend.runFull does (batches of 3 × 3 pairs with edge tiles,
-    // self passes in batches of 9 inputs, grids of 3 × 32 threads whose grid-stride loops wrap): the batch indexing,
-    // buffer swaps, tape recording and reductions give exactly the per-pair evaluation, which matches the CPU (above)
+  void launchShapesOfTheFullKernelsGiveTheSameKernel() throws Exception {
+    // ntk_full.cu compiled for the host, each block on real threads with barriers and a NaN-poisoned shared buffer,
+    // on the launch list of FullSchedule under several shapes: the default (staged Conv, fused ReLU/Erf, 256 threads),
+    // staging off, fusion off, a tiny one (32 threads, 2 KiB of planes → several row pairs of several pairs per block
+    // and 4 entries per thread, grids of 3 blocks whose grid-stride loops wrap) and one whose planes do not fit (the
+    // per-entry fallback). Staging and fusion change no bit; the reduction's block size changes the order of its
+    // double-double sum only (≤ 1e-15); all agree with the CPU to 1e-12.
     Inputs x = Architectures.images(7, 6, 5, 3, 13);
     Inputs y = Architectures.images(4, 6, 5, 3, 14);
+    FullSchedule.Config def = FullSchedule.Config.DEFAULT;
+    FullSchedule.Config unstaged = new FullSchedule.Config(256, def.convThreads(), def.sharedBytes(), def.maxBlocks(),
+        false, false);
+    FullSchedule.Config unfused = new FullSchedule.Config(256, def.convThreads(), def.sharedBytes(), def.maxBlocks(),
+        true, false);
+    FullSchedule.Config tiny = new FullSchedule.Config(32, 32, 2048, 3, true, true);
+    FullSchedule.Config tinyUnstaged = new FullSchedule.Config(32, 32, 2048, 3, false, false);
+    FullSchedule.Config noRoom = new FullSchedule.Config(32, 32, 0, 3, true, true);
     for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
       GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK);
-      double[][] one = HostHarness.run(prog, x, y, 64, 1);
-      double[][] kernels = HostHarness.run(prog, x, y, 64, 3);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], kernels[0], 0.0, e.getKey());
-      org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], kernels[1], 0.0, e.getKey());
+      Map<String, Integer> nDef = new java.util.TreeMap<>(), nUnstaged = new java.util.TreeMap<>(),
+          nUnfused = new java.util.TreeMap<>(), nRoom = new java.util.TreeMap<>();
+      double[][] d = HostHarness.runSchedule(prog, x, y, false, 3, def, nDef);
+      double[][] u = HostHarness.runSchedule(prog, x, y, false, 3, unstaged, nUnstaged);
+      double[][] f = HostHarness.runSchedule(prog, x, y, false, 3, unfused, nUnfused);
+      double[][] t = HostHarness.runSchedule(prog, x, y, false, 2, tiny);
+      double[][] tu = HostHarness.runSchedule(prog, x, y, false, 2, tinyUnstaged);
+      double[][] r = HostHarness.runSchedule(prog, x, y, false, 2, noRoom, nRoom);
+      String k = e.getKey();
+      assertTrue(nDef.getOrDefault("ntk_full_conv_f64", 0) > 0, k + ": staged Conv launched " + nDef);
+      assertEquals(null, nUnstaged.get("ntk_full_conv_f64"), k + ": staging off " + nUnstaged);
+      assertEquals(null, nRoom.get("ntk_full_conv_f64"), k + ": planes do not fit " + nRoom);
+      assertTrue(nDef.get("ntk_full_op_f64") < nUnfused.get("ntk_full_op_f64"), k + ": fusion saves launches " + nDef
+          + " vs " + nUnfused);
+      for (int c = 0; c < 2; c++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(u[c], d[c], 0.0, k + ": staged = per-entry");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(f[c], d[c], 0.0, k + ": fused = separate");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(tu[c], t[c], 0.0, k + ": tiny staged = tiny per-entry");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(tu[c], r[c], 0.0, k + ": fallback = per-entry");
+        Compare.assertClose(t[c], d[c], 1e-15, k + ": 32 vs 256 threads");
+      }
       Kernels ref = cpu(e.getValue(), Parameterization.NTK, x, y);
-      Compare.assertClose(kernels[0], ref.nngp(), 1e-12, e.getKey() + " NNGP");
-      Compare.assertClose(kernels[1], ref.ntk(), 1e-12, e.getKey() + " NTK");
+      Compare.assertClose(d[0], ref.nngp(), 1e-12, k + " NNGP");
+      Compare.assertClose(d[1], ref.ntk(), 1e-12, k + " NTK");
+      Compare.assertClose(t[0], ref.nngp(), 1e-12, k + " NNGP (tiny)");
+      Compare.assertClose(t[1], ref.ntk(), 1e-12, k + " NTK (tiny)");
     }
   }
 
   @Test
   void theBackendsLaunchListRunsTheFullKernelsToTheCpuResult() throws Exception {
     // FullSchedule (the list CudaBackend launches, LaunchArgs packing included) executed by the host-compiled ntk_full.cu:
-    // batches of 2 × 2 pairs, self passes in batches of 4, both x with x (upper tiles, tapes shared) and x with y
+    // batches of 2 × 2 pairs, self passes in batches of 4, both x with x (upper tiles, tapes shared) and x with y;
+    // against the per-pair evaluation in SpatialKernels' order (1e-15: the block-parallel reductions sum in another
+    // order) and the CPU (1e-12)
     Inputs x = Architectures.images(5, 6, 5, 3, 15);
     Inputs y = Architectures.images(3, 6, 5, 3, 16);
     for (Parameterization p : Parameterization.values()) {
@@ -157,8 +189,8 @@ class HostHarnessTest {
             for (int j = sym ? i : 0; j < b.n(); j++) {
               int k = i * b.n() + j;
               String what = e.getKey() + " " + p + (sym ? " x with x" : " x with y") + " (" + i + ", " + j + ")";
-              assertEquals(perPair[0][k], h[0][k], 0.0, what);
-              assertEquals(perPair[1][k], h[1][k], 0.0, what);
+              assertEquals(perPair[0][k], h[0][k], 1e-15 * Math.abs(perPair[0][k]), what);
+              assertEquals(perPair[1][k], h[1][k], 1e-15 * Math.abs(perPair[1][k]), what);
               assertEquals(ref.nngp()[k], h[0][k], 1e-12 * Math.abs(ref.nngp()[k]), what);
               assertEquals(ref.ntk()[k], h[1][k], 1e-12 * Math.abs(ref.ntk()[k]), what);
             }

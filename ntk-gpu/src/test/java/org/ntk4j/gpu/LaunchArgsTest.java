@@ -3,6 +3,7 @@ package org.ntk4j.gpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class LaunchArgsTest {
 
   static Map<String, List<String>> cudaSignatures(String file) throws Exception {
     String src = Files.readString(Tools.CUDA_DIR.resolve(file), StandardCharsets.UTF_8);
-    Matcher m = Pattern.compile("extern \"C\" __global__ void (?:__launch_bounds__\\(\\d+\\)\\s*)?(\\w+)\\(([^)]*)\\)")
+    Matcher m = Pattern.compile("extern \"C\" __global__ void\\s+(?:__launch_bounds__\\(\\d+\\)\\s*)?(\\w+)\\(([^)]*)\\)")
         .matcher(src);
     Map<String, List<String>> out = new LinkedHashMap<>();
     while (m.find()) {
@@ -49,8 +50,14 @@ class LaunchArgsTest {
     assertEquals(LaunchArgs.CONV_SELF, conv.get("ntk_conv_self_f64"));
     assertEquals(LaunchArgs.CONV_TILE, conv.get("ntk_conv_tile_f64"));
     Map<String, List<String>> full = cudaSignatures("ntk_full.cu");
-    assertEquals(List.of("ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64"),
-        List.copyOf(full.keySet()));
+    assertEquals(List.of("ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64",
+        "ntk_full_conv_f64"), List.copyOf(full.keySet()));
+    assertEquals(LaunchArgs.FULL_CONV, full.get("ntk_full_conv_f64"));
+    String src = Files.readString(Tools.CUDA_DIR.resolve("ntk_full.cu"), StandardCharsets.UTF_8);
+    assertTrue(src.contains("__launch_bounds__(" + FullSchedule.CONV_LAUNCH_BOUND + ")\nntk_full_conv_f64("),
+        "ntk_full_conv_f64's launch bound is FullSchedule.CONV_LAUNCH_BOUND");
+    assertTrue(src.contains("#define NTK_CONV_EPT " + FullSchedule.CONV_ENTRIES_PER_THREAD + "\n"),
+        "NTK_CONV_EPT is FullSchedule.CONV_ENTRIES_PER_THREAD");
     assertEquals(LaunchArgs.FULL_INPUT, full.get("ntk_full_input_f64"));
     assertEquals(LaunchArgs.FULL_OP, full.get("ntk_full_op_f64"));
     assertEquals(LaunchArgs.FULL_RECORD, full.get("ntk_full_record_f64"));
@@ -68,9 +75,11 @@ class LaunchArgsTest {
     assertEquals(1, LaunchArgs.fullInput(p, 0, p, 0, 4, 2, true, 16, 3, p, p).values().get(6));
     assertEquals(List.of(2, 10, 0, 25), LaunchArgs.fullRecord(p, 2, 10, 0, 25, p, q, 30).values().subList(1, 5));
     assertEquals(8, LaunchArgs.fullReduce(p, 4, 10, 6, p, p, p, p).values().size());
-    assertEquals(1, LaunchArgs.fullBlocks(1));
-    assertEquals(2, LaunchArgs.fullBlocks(LaunchArgs.FULL_THREADS + 1));
-    assertEquals(1 << 20, LaunchArgs.fullBlocks(1L << 40));
+    List<Object> c = LaunchArgs.fullConv(p, 5, p, 12, 36, 25, 3, p, p, p, p, 6, 2, 4, 3, q, q, 40).values();
+    assertEquals(18, c.size());
+    assertEquals(List.of(12, 36, 25, 3), c.subList(3, 7));
+    assertEquals(List.of(6, 2, 4, 3), c.subList(11, 15));
+    assertEquals(40, c.get(17));
   }
 
   @Test
