@@ -5,7 +5,7 @@
 // SpatialKernels' EXACT path), Dense and the ReLU / Erf dual maps run in place, ntk_full_record keeps the diagonal of
 // self pairs before each nonlinearity (the tape the cross pairs replay), ntk_full_reduce is Flatten / GlobalAvgPool
 // (one block per pair). ntk_full_conv is the Conv op staged in shared memory (CudaBackend's default where the input
-// planes fit; ntk_full_op's per-entry form otherwise), with the following ReLU / Erf fused for cross pairs. float64 only. Small P packs many pairs into each block (the
+// planes fit; ntk_full_op's per-entry form otherwise), with the following ReLU / Erf fused for cross pairs. float64 (_f64) and float32 (_f32) buffers. Small P packs many pairs into each block (the
 // entry index of the grid-stride kernels runs over the whole batch; ntk_full_conv groups row pairs of several pairs). Compiled to ntk_full.ptx (committed, see README "GPU backend").
 #include "ntk_math.cuh"
 
@@ -24,27 +24,28 @@ __device__ __forceinline__ long long thread_index() { return (long long) blockId
 __device__ __forceinline__ long long thread_count() { return (long long) gridDim.x * blockDim.x; }
 
 // Σ₀(q, q') = x[q]·x'[q']/C and Θ₀ = 0 for every entry of every pair of the batch.
-extern "C" __global__ void ntk_full_input_f64(const double* xa, int ia0, const double* xb, int jb0, int pairs, int cols,
-                                              int self, int P, int C, double* outN, double* outT) {
+template <typename T>
+__device__ void full_input(const T* xa, int ia0, const T* xb, int jb0, int pairs, int cols, int self, int P, int C,
+                           T* outN, T* outT) {
   long long pp = (long long) P * P, total = pairs * pp;
   for (long long e = thread_index(); e < total; e += thread_count()) {
     long long k = e / pp;
     int r = (int) (e - k * pp), q = r / P, q2 = r % P, i, j;
     pair_of(k, ia0, jb0, cols, self, i, j);
-    const double* x1 = xa + (long long) i * P * C;
-    const double* x2 = (self ? xa : xb) + (long long) j * P * C;
+    const T* x1 = xa + (long long) i * P * C;
+    const T* x2 = (self ? xa : xb) + (long long) j * P * C;
     outN[e] = input_full_entry(x1, x2, q, q2, C);
-    outT[e] = 0.0;
+    outT[e] = T(0);
   }
 }
 
 // Op o of the program on every entry of the batch. Moving ops (Conv, AvgPool) read in (inP² per pair) and write out
 // (P² per pair); in-place ops (Dense, Relu, Erf) update out (P² per pair). Nonlinearities read the self-variances of
 // both sides from the tapes (tape row i·per + slot offset; self pairs read tapeA twice).
-extern "C" __global__ void ntk_full_op_f64(const double* prog, int o, const int* geom, int pairs, int ia0, int jb0,
-                                           int cols, int self, const double* tapeA, const double* tapeB, int per,
-                                           int inP, int P, const double* inN, const double* inT, double* outN,
-                                           double* outT) {
+template <typename T>
+__device__ void full_op(const double* prog, int o, const int* geom, int pairs, int ia0, int jb0, int cols, int self,
+                        const T* tapeA, const T* tapeB, int per, int inP, int P, const T* inN, const T* inT, T* outN,
+                        T* outT) {
   const double* op = prog + o * NTK_OP_STRIDE;
   int code = (int) op[0];
   bool moves = full_op_moves(code);
@@ -54,7 +55,7 @@ extern "C" __global__ void ntk_full_op_f64(const double* prog, int o, const int*
   for (long long e = thread_index(); e < total; e += thread_count()) {
     long long k = e / pp;
     int r = (int) (e - k * pp), q = r / P, q2 = r % P;
-    const double *v1 = nullptr, *v2 = nullptr;
+    const T *v1 = nullptr, *v2 = nullptr;
     if (nonlin) {
       int i, j;
       pair_of(k, ia0, jb0, cols, self, i, j);
@@ -67,8 +68,8 @@ extern "C" __global__ void ntk_full_op_f64(const double* prog, int o, const int*
 }
 
 // Self pairs: before nonlinearity o, tape[(ia0 + k)·per + offset + p] = Σ(p, p) of pair k.
-extern "C" __global__ void ntk_full_record_f64(const double* prog, int o, int pairs, int ia0, int P, const double* n,
-                                               double* tape, int per) {
+template <typename T>
+__device__ void full_record(const double* prog, int o, int pairs, int ia0, int P, const T* n, T* tape, int per) {
   int off = (int) prog[o * NTK_OP_STRIDE + 4];
   long long total = (long long) pairs * P, pp = (long long) P * P;
   for (long long e = thread_index(); e < total; e += thread_count()) {
@@ -82,37 +83,39 @@ extern "C" __global__ void ntk_full_record_f64(const double* prog, int o, int pa
 // pair's P² entries (Flatten: the P diagonal entries) in double-double, the partial sums are combined in shared memory
 // by a fixed tree (4·blockDim doubles), thread 0 writes the means. Deterministic for a given block size; within an ulp
 // of SpatialKernels' single-chain EXACT sums (the same double-double accuracy, another order).
-extern "C" __global__ void ntk_full_reduce_f64(const double* prog, int o, int pairs, int P, const double* inN,
-                                               const double* inT, double* outN, double* outT) {
-  NTK_SHARED(sh);
+template <typename T>
+__device__ void full_reduce_block(const double* prog, int o, int pairs, int P, const T* inN, const T* inT, T* outN,
+                                  T* outT) {
+  NTK_SHARED(shd);
+  T* sh = reinterpret_cast<T*>(shd);
   BlockTeam team;
-  int tid = team.tid(), T = team.size();
+  int tid = team.tid(), nt = team.size();
   bool gap = (int) prog[o * NTK_OP_STRIDE] == NTK_OP_GAP;
   long long pp = (long long) P * P, m = gap ? pp : P;
   for (long long k = blockIdx.x; k < pairs; k += gridDim.x) {
-    const double* n = inN + k * pp;
-    const double* t = inT + k * pp;
-    double hn = 0, ln = 0, ht = 0, lt = 0;
-    for (long long e = tid; e < m; e += T) {
+    const T* n = inN + k * pp;
+    const T* t = inT + k * pp;
+    T hn = 0, ln = 0, ht = 0, lt = 0;
+    for (long long e = tid; e < m; e += nt) {
       long long at = gap ? e : e * P + e;
       two_sum_add(hn, ln, n[at]);
       two_sum_add(ht, lt, t[at]);
     }
     sh[tid] = hn;
-    sh[T + tid] = ln;
-    sh[2 * T + tid] = ht;
-    sh[3 * T + tid] = lt;
+    sh[nt + tid] = ln;
+    sh[2 * nt + tid] = ht;
+    sh[3 * nt + tid] = lt;
     team.sync();
-    for (int s = 1; s < T; s *= 2) {
-      if (tid % (2 * s) == 0 && tid + s < T) {
-        dd_add(sh[tid], sh[T + tid], sh[tid + s], sh[T + tid + s]);
-        dd_add(sh[2 * T + tid], sh[3 * T + tid], sh[2 * T + tid + s], sh[3 * T + tid + s]);
+    for (int s = 1; s < nt; s *= 2) {
+      if (tid % (2 * s) == 0 && tid + s < nt) {
+        dd_add(sh[tid], sh[nt + tid], sh[tid + s], sh[nt + tid + s]);
+        dd_add(sh[2 * nt + tid], sh[3 * nt + tid], sh[2 * nt + tid + s], sh[3 * nt + tid + s]);
       }
       team.sync();
     }
     if (tid == 0) {
-      outN[k] = (sh[0] + sh[T]) / (double) m;
-      outT[k] = (sh[2 * T] + sh[3 * T]) / (double) m;
+      outN[k] = (sh[0] + sh[nt]) / (T) m;
+      outT[k] = (sh[2 * nt] + sh[3 * nt]) / (T) m;
     }
     team.sync();
   }
@@ -128,13 +131,14 @@ extern "C" __global__ void ntk_full_reduce_f64(const double* prog, int o, int pa
 // fuse ≥ 0 (cross pairs only): op `fuse`, the nonlinearity after this convolution, is applied before the store with
 // the two sides' tape variances, saving a pass over the batch (Σ, Θ after it are bitwise those of the separate op).
 #define NTK_CONV_EPT 4
-extern "C" __global__ void __launch_bounds__(512)
-ntk_full_conv_f64(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group, const double* inN,
-                  const double* inT, double* outN, double* outT, int fuse, int ia0, int jb0, int cols,
-                  const double* tapeA, const double* tapeB, int per) {
-  NTK_SHARED(sh);
+template <typename T>
+__device__ void full_conv(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group,
+                          const T* inN, const T* inT, T* outN, T* outT, int fuse, int ia0, int jb0, int cols,
+                          const T* tapeA, const T* tapeB, int per) {
+  NTK_SHARED(shd);
+  T* sh = reinterpret_cast<T*>(shd);
   BlockTeam team;
-  int tid = team.tid(), T = team.size();
+  int tid = team.tid(), nt = team.size();
   const double* op = prog + o * NTK_OP_STRIDE;
   const int* g = geom + (int) op[3];
   int inW = g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
@@ -144,13 +148,13 @@ ntk_full_conv_f64(const double* prog, int o, const int* geom, int pairs, int inP
   int plane = inW * inW, entries = outW * outW;
   long long ipp = (long long) inP * inP, pp = (long long) P * P;
   long long tasks = (long long) pairs * outH * outH;
-  double div = (double) (fH * fW);
+  T div = T(fH * fW);
   for (long long base = (long long) blockIdx.x * group; base < tasks; base += (long long) gridDim.x * group) {
-    double hn[NTK_CONV_EPT], ln[NTK_CONV_EPT], ht[NTK_CONV_EPT], lt[NTK_CONV_EPT];
+    T hn[NTK_CONV_EPT], ln[NTK_CONV_EPT], ht[NTK_CONV_EPT], lt[NTK_CONV_EPT];
 NTK_UNROLL
-    for (int m = 0; m < NTK_CONV_EPT; m++) hn[m] = ln[m] = ht[m] = lt[m] = 0.0;
+    for (int m = 0; m < NTK_CONV_EPT; m++) hn[m] = ln[m] = ht[m] = lt[m] = T(0);
     for (int dy = 0; dy < fH; dy++) {
-      for (int idx = tid; idx < group * plane; idx += T) {
+      for (int idx = tid; idx < group * plane; idx += nt) {
         int s = idx / plane, r = idx - s * plane;
         long long task = base + s;
         if (task >= tasks) continue;
@@ -166,7 +170,7 @@ NTK_UNROLL
       team.sync();
 NTK_UNROLL
       for (int m = 0; m < NTK_CONV_EPT; m++) {
-        int e = tid + m * T;
+        int e = tid + m * nt;
         if (e >= group * entries) continue;
         int s = e / entries, r = e - s * entries;
         long long task = base + s;
@@ -175,8 +179,8 @@ NTK_UNROLL
         int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
         if (mapY[y * fH + dy] < 0 || mapY[y2 * fH + dy] < 0) continue;
         int xo = r / outW, xo2 = r - xo * outW;
-        const double* pn = sh + 2 * s * plane;
-        const double* pt = pn + plane;
+        const T* pn = sh + 2 * s * plane;
+        const T* pt = pn + plane;
         for (int dx = 0; dx < fW; dx++) {
           int ix = mapX[xo * fW + dx], ix2 = mapX[xo2 * fW + dx];
           if (ix < 0 || ix2 < 0) continue;
@@ -188,7 +192,7 @@ NTK_UNROLL
     }
 NTK_UNROLL
     for (int m = 0; m < NTK_CONV_EPT; m++) {
-      int e = tid + m * T;
+      int e = tid + m * nt;
       if (e >= group * entries) continue;
       int s = e / entries, r = e - s * entries;
       long long task = base + s;
@@ -197,18 +201,75 @@ NTK_UNROLL
       int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
       int xo = r / outW, xo2 = r - xo * outW;
       int q = y * outW + xo, q2 = y2 * outW + xo2;
-      double n, t;
-      conv_affine(op, (hn[m] + ln[m]) / div, (ht[m] + lt[m]) / div, n, t);
+      T n, t;
+      conv_affine<T>(op, (hn[m] + ln[m]) / div, (ht[m] + lt[m]) / div, n, t);
       if (fop != nullptr) {
         int i, j;
         pair_of(k, ia0, jb0, cols, 0, i, j);
         int off = (int) fop[4];
-        double q11 = tapeA[(long long) i * per + off + q], q22 = tapeB[(long long) j * per + off + q2];
-        if ((int) fop[0] == NTK_OP_RELU) relu_dual<double>(q11, q22, n, t);
-        else erf_dual<double>(fop[1], fop[2], fop[3], q11, q22, n, t);
+        T q11 = tapeA[(long long) i * per + off + q], q22 = tapeB[(long long) j * per + off + q2];
+        if ((int) fop[0] == NTK_OP_RELU) relu_dual<T>(q11, q22, n, t);
+        else erf_dual<T>(T(fop[1]), T(fop[2]), T(fop[3]), q11, q22, n, t);
       }
       outN[k * pp + (long long) q * P + q2] = n;
       outT[k * pp + (long long) q * P + q2] = t;
     }
   }
+}
+
+// Entry points: float64 and float32 buffers (the program and geometry are the same tables for both).
+extern "C" __global__ void ntk_full_input_f64(const double* xa, int ia0, const double* xb, int jb0, int pairs, int cols,
+                                              int self, int P, int C, double* outN, double* outT) {
+  full_input<double>(xa, ia0, xb, jb0, pairs, cols, self, P, C, outN, outT);
+}
+
+extern "C" __global__ void ntk_full_op_f64(const double* prog, int o, const int* geom, int pairs, int ia0, int jb0,
+                                           int cols, int self, const double* tapeA, const double* tapeB, int per, int inP,
+                                           int P, const double* inN, const double* inT, double* outN, double* outT) {
+  full_op<double>(prog, o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, inP, P, inN, inT, outN, outT);
+}
+
+extern "C" __global__ void ntk_full_record_f64(const double* prog, int o, int pairs, int ia0, int P, const double* n,
+                                               double* tape, int per) {
+  full_record<double>(prog, o, pairs, ia0, P, n, tape, per);
+}
+
+extern "C" __global__ void ntk_full_reduce_f64(const double* prog, int o, int pairs, int P, const double* inN,
+                                               const double* inT, double* outN, double* outT) {
+  full_reduce_block<double>(prog, o, pairs, P, inN, inT, outN, outT);
+}
+
+extern "C" __global__ void __launch_bounds__(512)
+ntk_full_conv_f64(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group, const double* inN,
+                  const double* inT, double* outN, double* outT, int fuse, int ia0, int jb0, int cols, const double* tapeA,
+                  const double* tapeB, int per) {
+  full_conv<double>(prog, o, geom, pairs, inP, P, group, inN, inT, outN, outT, fuse, ia0, jb0, cols, tapeA, tapeB, per);
+}
+
+extern "C" __global__ void ntk_full_input_f32(const float* xa, int ia0, const float* xb, int jb0, int pairs, int cols,
+                                              int self, int P, int C, float* outN, float* outT) {
+  full_input<float>(xa, ia0, xb, jb0, pairs, cols, self, P, C, outN, outT);
+}
+
+extern "C" __global__ void ntk_full_op_f32(const double* prog, int o, const int* geom, int pairs, int ia0, int jb0,
+                                           int cols, int self, const float* tapeA, const float* tapeB, int per, int inP,
+                                           int P, const float* inN, const float* inT, float* outN, float* outT) {
+  full_op<float>(prog, o, geom, pairs, ia0, jb0, cols, self, tapeA, tapeB, per, inP, P, inN, inT, outN, outT);
+}
+
+extern "C" __global__ void ntk_full_record_f32(const double* prog, int o, int pairs, int ia0, int P, const float* n,
+                                               float* tape, int per) {
+  full_record<float>(prog, o, pairs, ia0, P, n, tape, per);
+}
+
+extern "C" __global__ void ntk_full_reduce_f32(const double* prog, int o, int pairs, int P, const float* inN,
+                                               const float* inT, float* outN, float* outT) {
+  full_reduce_block<float>(prog, o, pairs, P, inN, inT, outN, outT);
+}
+
+extern "C" __global__ void __launch_bounds__(512)
+ntk_full_conv_f32(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group, const float* inN,
+                  const float* inT, float* outN, float* outT, int fuse, int ia0, int jb0, int cols, const float* tapeA,
+                  const float* tapeB, int per) {
+  full_conv<float>(prog, o, geom, pairs, inP, P, group, inN, inT, outN, outT, fuse, ia0, jb0, cols, tapeA, tapeB, per);
 }

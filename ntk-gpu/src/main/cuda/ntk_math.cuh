@@ -159,45 +159,45 @@ struct BlockTeam {
 #endif
 
 // TwoSum accumulation of the spatial sums (SpatialKernels' EXACT path): hi + lo carries the exact running sum.
-NTK_HD void two_sum_add(double& hi, double& lo, double b) {
-  double s = hi + b, bb = s - hi;
+template <typename T> NTK_HD void two_sum_add(T& hi, T& lo, T b) {
+  T s = hi + b, bb = s - hi;
   lo += (hi - (s - bb)) + (b - bb);
   hi = s;
 }
 
 // Double-double addition (hi, lo) += (bh, bl): the partial sums of a block-parallel reduction combined without losing
 // the low parts (TwoSum of the high parts, then the low parts, renormalised).
-NTK_HD void dd_add(double& hi, double& lo, double bh, double bl) {
-  double s = hi + bh, bb = s - hi;
-  double e = (hi - (s - bb)) + (bh - bb);
+template <typename T> NTK_HD void dd_add(T& hi, T& lo, T bh, T bl) {
+  T s = hi + bh, bb = s - hi;
+  T e = (hi - (s - bb)) + (bh - bb);
   e += lo + bl;
   hi = s + e;
   lo = e - (hi - s);
 }
 
 // Input kernel per position (InputKernel.fillPair, diagonal mode): x[p]·x'[p]/C, summed over channels in order.
-NTK_HD double input_position(const double* xa, const double* xb, int p, int c) {
-  double s = 0;
+template <typename T> NTK_HD T input_position(const T* xa, const T* xb, int p, int c) {
+  T s = 0;
   for (int k = 0; k < c; k++) s += xa[p * c + k] * xb[p * c + k];
   return s / c;
 }
 
 // Self pair: records variances at tape[i·per + offset + p].
-struct SelfVarP {
-  double* tape;
+template <typename T> struct SelfVarP {
+  T* tape;
   int per, i;
-  NTK_HD void operator()(int off, int p, double v, double& q11, double& q22) {
+  NTK_HD void operator()(int off, int p, T v, T& q11, T& q22) {
     tape[(long long) i * per + off + p] = v;
     q11 = v;
     q22 = v;
   }
 };
 
-struct PairVarP {
-  const double* tapeA;
-  const double* tapeB;
+template <typename T> struct PairVarP {
+  const T* tapeA;
+  const T* tapeB;
   int per, i, j;
-  NTK_HD void operator()(int off, int p, double, double& q11, double& q22) {
+  NTK_HD void operator()(int off, int p, T, T& q11, T& q22) {
     q11 = tapeA[(long long) i * per + off + p];
     q22 = tapeB[(long long) j * per + off + p];
   }
@@ -205,36 +205,36 @@ struct PairVarP {
 
 // Runs a spatial program on one pair whose per-position state (P values of Σ in an, of Θ in at) the team holds in
 // an/at, with bn/bt as the second buffer; returns the final flat Σ, Θ in res[0], res[1] (read after the last sync).
-template <typename Team, typename Var>
-NTK_HD void run_spatial(const double* prog, int nops, const int* geom, double* an, double* at, double* bn, double* bt,
-                        int P, const Team& team, Var& var, double* res) {
+template <typename T, typename Team, typename Var>
+NTK_HD void run_spatial(const double* prog, int nops, const int* geom, T* an, T* at, T* bn, T* bt, int P,
+                        const Team& team, Var& var, T* res) {
   for (int o = 0; o < nops; o++) {
     const double* op = prog + o * NTK_OP_STRIDE;
     int code = (int) op[0];
     if (code == NTK_OP_DENSE_NTK || code == NTK_OP_DENSE_STD) {
       for (int p = team.tid(); p < P; p += team.size()) {
-        if (code == NTK_OP_DENSE_NTK) dense_ntk<double>(op[1], op[2], an[p], at[p]);
-        else dense_std<double>(op[1], op[2], op[3], op[4], an[p], at[p]);
+        if (code == NTK_OP_DENSE_NTK) dense_ntk<T>(T(op[1]), T(op[2]), an[p], at[p]);
+        else dense_std<T>(T(op[1]), T(op[2]), T(op[3]), T(op[4]), an[p], at[p]);
       }
     } else if (code == NTK_OP_RELU || code == NTK_OP_ERF) {
       int off = (int) op[4];
       for (int p = team.tid(); p < P; p += team.size()) {
-        double q11, q22;
+        T q11, q22;
         var(off, p, an[p], q11, q22);
-        if (code == NTK_OP_RELU) relu_dual<double>(q11, q22, an[p], at[p]);
-        else erf_dual<double>(op[1], op[2], op[3], q11, q22, an[p], at[p]);
+        if (code == NTK_OP_RELU) relu_dual<T>(q11, q22, an[p], at[p]);
+        else erf_dual<T>(T(op[1]), T(op[2]), T(op[3]), q11, q22, an[p], at[p]);
       }
     } else if (code == NTK_OP_CONV_NTK || code == NTK_OP_CONV_STD || code == NTK_OP_CONV_STD_BIAS) {
       const int* g = geom + (int) op[3];
       int inW = g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
       const int* mapY = g + 6;
       const int* mapX = mapY + outH * fH;
-      double div = (double) (fH * fW);
-      double w2 = op[1], b2 = op[2];
+      T div = T(fH * fW);
+      T w2 = T(op[1]), b2 = T(op[2]);
       int outP = outH * outW;
       for (int q = team.tid(); q < outP; q += team.size()) {
         int yo = q / outW, xo = q % outW;
-        double hn = 0, ln = 0, ht = 0, lt = 0;
+        T hn = 0, ln = 0, ht = 0, lt = 0;
         for (int dy = 0; dy < fH; dy++) {
           int iy = mapY[yo * fH + dy];
           if (iy < 0) continue;
@@ -245,34 +245,34 @@ NTK_HD void run_spatial(const double* prog, int nops, const int* geom, double* a
             two_sum_add(ht, lt, at[iy * inW + ix]);
           }
         }
-        double vn = (hn + ln) / div, vt = (ht + lt) / div;
+        T vn = (hn + ln) / div, vt = (ht + lt) / div;
         if (code == NTK_OP_CONV_NTK) {
-          double gv = w2 * vn + b2;
+          T gv = w2 * vn + b2;
           bn[q] = gv;
           bt[q] = w2 * vt + gv;
         } else {
-          double one = code == NTK_OP_CONV_STD_BIAS ? 1.0 : 0.0;
-          bt[q] = op[4] * vn + w2 * vt + one;
+          T one = code == NTK_OP_CONV_STD_BIAS ? T(1) : T(0);
+          bt[q] = T(op[4]) * vn + w2 * vt + one;
           bn[q] = w2 * vn + b2;
         }
       }
       team.sync();
-      double* t;
+      T* t;
       t = an; an = bn; bn = t;
       t = at; at = bt; bt = t;
       P = outP;
     } else if (code == NTK_OP_FLATTEN) {
       if (team.tid() == 0) {
-        double hn = 0, ln = 0, ht = 0, lt = 0;
+        T hn = 0, ln = 0, ht = 0, lt = 0;
         for (int p = 0; p < P; p++) {
           two_sum_add(hn, ln, an[p]);
           two_sum_add(ht, lt, at[p]);
         }
-        bn[0] = (hn + ln) / P;
-        bt[0] = (ht + lt) / P;
+        bn[0] = (hn + ln) / T(P);
+        bt[0] = (ht + lt) / T(P);
       }
       team.sync();
-      double* t;
+      T* t;
       t = an; an = bn; bn = t;
       t = at; at = bt; bt = t;
       P = 1;
@@ -292,21 +292,21 @@ NTK_HD void run_spatial(const double* prog, int nops, const int* geom, double* a
 // bitwise in practice (TwoSum double-double, rounded once).
 
 // Input kernel, full mode (InputKernel.fillPair): x[q]·x'[q']/C, plain sum over channels in order.
-NTK_HD double input_full_entry(const double* xa, const double* xb, int q, int q2, int c) {
-  double s = 0;
+template <typename T> NTK_HD T input_full_entry(const T* xa, const T* xb, int q, int q2, int c) {
+  T s = 0;
   for (int k = 0; k < c; k++) s += xa[q * c + k] * xb[q2 * c + k];
   return s / c;
 }
 
 // Tied (convolution) stencil (SpatialKernels.convFull): Σ_t in[x(q, t), x(q', t)] / |filter| over the taps t in
 // order (dy, dx) that read inputs on both sides. in has inH·inW positions per side.
-NTK_HD void conv_full_entry(const double* inN, const double* inT, const int* g, int q, int q2, double& vn,
-                            double& vt) {
+template <typename T>
+NTK_HD void conv_full_entry(const T* inN, const T* inT, const int* g, int q, int q2, T& vn, T& vt) {
   int inW = g[1], inP = g[0] * g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
   const int* mapY = g + 6;
   const int* mapX = mapY + outH * fH;
   int yo = q / outW, xo = q % outW, yo2 = q2 / outW, xo2 = q2 % outW;
-  double hn = 0, ln = 0, ht = 0, lt = 0;
+  T hn = 0, ln = 0, ht = 0, lt = 0;
   for (int dy = 0; dy < fH; dy++) {
     int iy = mapY[yo * fH + dy], iy2 = mapY[yo2 * fH + dy];
     if (iy < 0 || iy2 < 0) continue;
@@ -318,20 +318,20 @@ NTK_HD void conv_full_entry(const double* inN, const double* inT, const int* g, 
       two_sum_add(ht, lt, inT[e]);
     }
   }
-  double div = (double) (fH * fW);
+  T div = T(fH * fW);
   vn = (hn + ln) / div;
   vt = (ht + lt) / div;
 }
 
 // Untied (pooling) stencil (SpatialKernels.poolFull): Σ_t Σ_t' in[x(q, t), x(q', t')] / |w|², terms in order
 // (dy, dx, dy', dx'), padded taps skipped (zeros counted in the normalisation, normalize_edges=False).
-NTK_HD void pool_full_entry(const double* inN, const double* inT, const int* g, int q, int q2, double& vn,
-                            double& vt) {
+template <typename T>
+NTK_HD void pool_full_entry(const T* inN, const T* inT, const int* g, int q, int q2, T& vn, T& vt) {
   int inW = g[1], inP = g[0] * g[1], outH = g[2], outW = g[3], fH = g[4], fW = g[5];
   const int* mapY = g + 6;
   const int* mapX = mapY + outH * fH;
   int yo = q / outW, xo = q % outW, yo2 = q2 / outW, xo2 = q2 % outW;
-  double hn = 0, ln = 0, ht = 0, lt = 0;
+  T hn = 0, ln = 0, ht = 0, lt = 0;
   for (int dy = 0; dy < fH; dy++) {
     int iy = mapY[yo * fH + dy];
     if (iy < 0) continue;
@@ -351,29 +351,29 @@ NTK_HD void pool_full_entry(const double* inN, const double* inT, const int* g, 
       }
     }
   }
-  double w = (double) (fH * fW);
+  T w = T(fH * fW);
   vn = (hn + ln) / (w * w);
   vt = (ht + lt) / (w * w);
 }
 
 // The affine part of a convolution after its tap sum (Conv.applyKernel), per entry.
-NTK_HD void conv_affine(const double* op, double vn, double vt, double& n, double& t) {
+template <typename T> NTK_HD void conv_affine(const double* op, T vn, T vt, T& n, T& t) {
   int code = (int) op[0];
-  double w2 = op[1], b2 = op[2];
+  T w2 = T(op[1]), b2 = T(op[2]);
   if (code == NTK_OP_CONV_NTK) {
-    double gv = w2 * vn + b2;
+    T gv = w2 * vn + b2;
     n = gv;
     t = w2 * vt + gv;
   } else {
-    double one = code == NTK_OP_CONV_STD_BIAS ? 1.0 : 0.0;
-    t = op[4] * vn + w2 * vt + one;
+    T one = code == NTK_OP_CONV_STD_BIAS ? T(1) : T(0);
+    t = T(op[4]) * vn + w2 * vt + one;
     n = w2 * vn + b2;
   }
 }
 
 // Mean of m values (SpatialKernels.mean, EXACT): four interleaved double-double chains, combined in the same order.
-NTK_HD double mean_exact(const double* in, long long m) {
-  double h0 = 0, l0 = 0, h1 = 0, l1 = 0, h2 = 0, l2 = 0, h3 = 0, l3 = 0;
+template <typename T> NTK_HD T mean_exact(const T* in, long long m) {
+  T h0 = 0, l0 = 0, h1 = 0, l1 = 0, h2 = 0, l2 = 0, h3 = 0, l3 = 0;
   long long i = 0;
   for (; i + 3 < m; i += 4) {
     two_sum_add(h0, l0, in[i]);
@@ -382,18 +382,18 @@ NTK_HD double mean_exact(const double* in, long long m) {
     two_sum_add(h3, l3, in[i + 3]);
   }
   for (; i < m; i++) two_sum_add(h0, l0, in[i]);
-  double hi = h0, lo = l0 + l1 + l2 + l3;
+  T hi = h0, lo = l0 + l1 + l2 + l3;
   two_sum_add(hi, lo, h1);
   two_sum_add(hi, lo, h2);
   two_sum_add(hi, lo, h3);
-  return (hi + lo) / (double) m;
+  return (hi + lo) / T(m);
 }
 
 // Mean of the diagonal of a P × P block (SpatialKernels.meanDiagonal, EXACT; Flatten on full covariances).
-NTK_HD double mean_diagonal_exact(const double* in, int p) {
-  double hi = 0, lo = 0;
+template <typename T> NTK_HD T mean_diagonal_exact(const T* in, int p) {
+  T hi = 0, lo = 0;
   for (int q = 0; q < p; q++) two_sum_add(hi, lo, in[(long long) q * p + q]);
-  return (hi + lo) / p;
+  return (hi + lo) / T(p);
 }
 
 // Positions after op (full programs): the geometry's output for Conv and AvgPool, 1 after Flatten and GAP.
@@ -416,29 +416,30 @@ NTK_HD bool full_op_moves(int code) {
 // Entry (q, q') of op on one pair. Moving ops read in (inP² values) and write out (outP²); in-place ops (Dense,
 // nonlinearities) read and write out at entry q·P + q' (in is unused). v1 and v2 are the self-variances of the two
 // sides at this nonlinearity's slot (v1[q], v2[q']; Nonlinearity.applyKernel, full mode).
-NTK_HD void full_entry(const double* op, const int* geom, const double* inN, const double* inT, double* outN,
-                       double* outT, int p, int q, int q2, const double* v1, const double* v2) {
+template <typename T>
+NTK_HD void full_entry(const double* op, const int* geom, const T* inN, const T* inT, T* outN, T* outT, int p, int q,
+                       int q2, const T* v1, const T* v2) {
   int code = (int) op[0];
   long long e = (long long) q * p + q2;
   if (code == NTK_OP_CONV_NTK || code == NTK_OP_CONV_STD || code == NTK_OP_CONV_STD_BIAS) {
-    double vn, vt;
+    T vn, vt;
     conv_full_entry(inN, inT, geom + (int) op[3], q, q2, vn, vt);
     conv_affine(op, vn, vt, outN[e], outT[e]);
   } else if (code == NTK_OP_AVGPOOL) {
     pool_full_entry(inN, inT, geom + (int) op[3], q, q2, outN[e], outT[e]);
   } else if (code == NTK_OP_DENSE_NTK) {
-    dense_ntk<double>(op[1], op[2], outN[e], outT[e]);
+    dense_ntk<T>(T(op[1]), T(op[2]), outN[e], outT[e]);
   } else if (code == NTK_OP_DENSE_STD) {
-    dense_std<double>(op[1], op[2], op[3], op[4], outN[e], outT[e]);
+    dense_std<T>(T(op[1]), T(op[2]), T(op[3]), T(op[4]), outN[e], outT[e]);
   } else if (code == NTK_OP_RELU) {
-    relu_dual<double>(v1[q], v2[q2], outN[e], outT[e]);
+    relu_dual<T>(v1[q], v2[q2], outN[e], outT[e]);
   } else if (code == NTK_OP_ERF) {
-    erf_dual<double>(op[1], op[2], op[3], v1[q], v2[q2], outN[e], outT[e]);
+    erf_dual<T>(T(op[1]), T(op[2]), T(op[3]), v1[q], v2[q2], outN[e], outT[e]);
   }
 }
 
 // Flatten and GAP of one pair: in (P² values) to one value each of Σ and Θ.
-NTK_HD void full_reduce(const double* op, const double* inN, const double* inT, int p, double& n, double& t) {
+template <typename T> NTK_HD void full_reduce(const double* op, const T* inN, const T* inT, int p, T& n, T& t) {
   if ((int) op[0] == NTK_OP_GAP) {
     n = mean_exact(inN, (long long) p * p);
     t = mean_exact(inT, (long long) p * p);

@@ -49,8 +49,9 @@ public final class CudaBackend implements KernelBackend {
   private CUmodule module;
   private CUmodule convModule;
   private CUmodule fullModule;
-  private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64;
-  private CUfunction fullInput, fullOp, fullRecord, fullReduce, fullConv;
+  private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64, convSelfF32, convTileF32;
+  /** The ntk_full kernels by name (_f64 and _f32). */
+  private final java.util.Map<String, CUfunction> fullKernels = new java.util.HashMap<>();
   private FullSchedule.Config fullConfig = FullSchedule.Config.DEFAULT;
 
   /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
@@ -102,10 +103,7 @@ public final class CudaBackend implements KernelBackend {
 
   @Override public String unsupported(KernelFunction kf, Shape shape) {
     try {
-      GpuProgram p = GpuProgram.lower(kf.architecture(), shape, kf.parameterization(), kf.usesFullCovariance(shape));
-      if (p.isSpatial() && precision == Precision.FLOAT32) {
-        return "convolutional networks run on the GPU in float64 only (this backend is float32)";
-      }
+      GpuProgram.lower(kf.architecture(), shape, kf.parameterization(), kf.usesFullCovariance(shape));
       return null;
     } catch (GpuProgram.Unsupported e) {
       return e.getMessage();
@@ -200,8 +198,8 @@ public final class CudaBackend implements KernelBackend {
         int[] g = prog.geometry();
         dGeom = alloc(4L * Math.max(1, g.length), allocated);
         if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
-        convSelf(dx1, n1, prog, dProg, dGeom, t1, per, shared);
-        if (!symmetric) convSelf(dx2, n2, prog, dProg, dGeom, t2, per, shared);
+        convSelf(f32 ? convSelfF32 : convSelfF64, dx1, n1, prog, dProg, dGeom, t1, per, shared);
+        if (!symmetric) convSelf(f32 ? convSelfF32 : convSelfF64, dx2, n2, prog, dProg, dGeom, t2, per, shared);
       } else {
         selfPass(f32 ? selfF32 : selfF64, dx1, n1, d, dProg, prog.opCount(), t1);
         if (!symmetric) selfPass(f32 ? selfF32 : selfF64, dx2, n2, d, dProg, prog.opCount(), t2);
@@ -226,7 +224,8 @@ public final class CudaBackend implements KernelBackend {
         if (conv) {
           LaunchArgs args = LaunchArgs.convTile(dx1, t.i0(), dx2, t.j0(), t.rows(), t.cols(), prog.positions(),
               prog.channels(), dProg, prog.opCount(), dGeom, prog.maxPositions(), t1, t2, per, outA[s], outB[s], t.cols());
-          JCudaDriver.cuLaunchKernel(convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared, streams[s],
+          JCudaDriver.cuLaunchKernel(f32 ? convTileF32 : convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared,
+              streams[s],
               params(args), null);
         } else {
           LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
@@ -263,8 +262,10 @@ public final class CudaBackend implements KernelBackend {
     int per = Math.max(1, prog.tapePerInput());
     long[] free = {0}, total = {0};
     JCudaDriver.cuMemGetInfo(free, total);
-    long fixed = 8L * ((long) x1.data().length + (symmetric ? 0 : x2.data().length) + (long) per * (n1 + n2));
-    long perPair = 4L * 8 * prog.maxPositions() * prog.maxPositions();
+    FullSchedule.Config config = fullConfig;
+    int elem = config.elem();
+    long fixed = (long) elem * ((long) x1.data().length + (symmetric ? 0 : x2.data().length) + (long) per * (n1 + n2));
+    long perPair = 4L * elem * prog.maxPositions() * prog.maxPositions();
     long budget = free[0] * 3 / 4 - fixed;
     if (budget < perPair) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "one pair's full covariance (%d positions: %d MiB"
@@ -279,28 +280,39 @@ public final class CudaBackend implements KernelBackend {
       int[] g = prog.geometry();
       CUdeviceptr dGeom = alloc(4L * Math.max(1, g.length), allocated);
       if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
-      CUdeviceptr dx1 = uploadInputs(x1, false, allocated);
-      CUdeviceptr dx2 = symmetric ? dx1 : uploadInputs(x2, false, allocated);
-      CUdeviceptr t1 = alloc(8L * per * n1, allocated);
-      CUdeviceptr t2 = symmetric ? t1 : alloc(8L * per * n2, allocated);
+      CUdeviceptr dx1 = uploadInputs(x1, config.float32(), allocated);
+      CUdeviceptr dx2 = symmetric ? dx1 : uploadInputs(x2, config.float32(), allocated);
+      CUdeviceptr t1 = alloc((long) elem * per * n1, allocated);
+      CUdeviceptr t2 = symmetric ? t1 : alloc((long) elem * per * n2, allocated);
       int batch = side * side;
-      long block = (long) prog.maxPositions() * prog.maxPositions() * batch * 8;
+      long block = (long) prog.maxPositions() * prog.maxPositions() * batch * elem;
       CUdeviceptr[] buf = {alloc(block, allocated), alloc(block, allocated), alloc(block, allocated),
           alloc(block, allocated)};
-      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, fullConfig, step -> {
+      FullSchedule.forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, config, step -> {
         CUdeviceptr[] res = runFull(step.batch(), buf);
         TilePlan.Tile t = step.tile();
         if (t == null) return;
         int pairs = t.rows() * t.cols();
-        double[] a = new double[pairs], b = new double[pairs];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(a), res[0], 8L * pairs);
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(b), res[1], 8L * pairs);
+        double[] a = download(res[0], pairs, config.float32()), b = download(res[1], pairs, config.float32());
         sink.accept(t, a, b);
         if (progress != null) progress.advance(t.pairs());
       });
     } finally {
       for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
     }
+  }
+
+  /** The first n values of a device buffer of doubles (or floats, widened). */
+  private static double[] download(CUdeviceptr p, int n, boolean f32) {
+    double[] out = new double[n];
+    if (!f32) {
+      JCudaDriver.cuMemcpyDtoH(Pointer.to(out), p, 8L * n);
+      return out;
+    }
+    float[] f = new float[n];
+    JCudaDriver.cuMemcpyDtoH(Pointer.to(f), p, 4L * n);
+    for (int i = 0; i < n; i++) out[i] = f[i];
+    return out;
   }
 
   /** Tile side for full programs: side² pairs per batch within the budget, no larger than the grid needs. */
@@ -320,14 +332,9 @@ public final class CudaBackend implements KernelBackend {
   }
 
   private CUfunction fullFunction(String kernel) {
-    return switch (kernel) {
-      case "ntk_full_input_f64" -> fullInput;
-      case "ntk_full_op_f64" -> fullOp;
-      case "ntk_full_record_f64" -> fullRecord;
-      case "ntk_full_reduce_f64" -> fullReduce;
-      case "ntk_full_conv_f64" -> fullConv;
-      default -> throw new IllegalStateException("no kernel " + kernel);
-    };
+    CUfunction f = fullKernels.get(kernel);
+    if (f == null) throw new IllegalStateException("no kernel " + kernel);
+    return f;
   }
 
   private static void drain(CUstream stream, TilePlan.Tile t, Pointer hostA, Pointer hostB, TileSink sink,
@@ -350,11 +357,11 @@ public final class CudaBackend implements KernelBackend {
     JCudaDriver.cuLaunchKernel(f, (n + 127) / 128, 1, 1, 128, 1, 1, 0, null, params(args), null);
   }
 
-  private void convSelf(CUdeviceptr x, int n, GpuProgram prog, CUdeviceptr dProg, CUdeviceptr dGeom, CUdeviceptr tape,
-                        int per, int shared) {
+  private void convSelf(CUfunction f, CUdeviceptr x, int n, GpuProgram prog, CUdeviceptr dProg, CUdeviceptr dGeom,
+                        CUdeviceptr tape, int per, int shared) {
     LaunchArgs args = LaunchArgs.convSelf(x, n, prog.positions(), prog.channels(), dProg, prog.opCount(), dGeom,
         prog.maxPositions(), tape, per);
-    JCudaDriver.cuLaunchKernel(convSelfF64, n, 1, 1, CONV_THREADS, 1, 1, shared, null, params(args), null);
+    JCudaDriver.cuLaunchKernel(f, n, 1, 1, CONV_THREADS, 1, 1, shared, null, params(args), null);
   }
 
   private static Pointer params(LaunchArgs args) {
@@ -414,19 +421,23 @@ public final class CudaBackend implements KernelBackend {
     JCudaDriver.cuModuleLoadData(cm, ptx("ntk_conv.ptx"));
     convSelfF64 = function(cm, "ntk_conv_self_f64");
     convTileF64 = function(cm, "ntk_conv_tile_f64");
+    convSelfF32 = function(cm, "ntk_conv_self_f32");
+    convTileF32 = function(cm, "ntk_conv_tile_f32");
     convModule = cm;
     CUmodule fm = new CUmodule();
     JCudaDriver.cuModuleLoadData(fm, ptx("ntk_full.ptx"));
-    fullInput = function(fm, "ntk_full_input_f64");
-    fullOp = function(fm, "ntk_full_op_f64");
-    fullRecord = function(fm, "ntk_full_record_f64");
-    fullReduce = function(fm, "ntk_full_reduce_f64");
-    fullConv = function(fm, "ntk_full_conv_f64");
-    // the staged convolution's blocks: no more threads than its registers allow on this device
-    int[] maxThreads = {0};
-    JCudaDriver.cuFuncGetAttribute(maxThreads, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
-        fullConv);
-    fullConfig = FullSchedule.Config.DEFAULT.withConvThreads(maxThreads[0]);
+    for (String k : new String[] {"ntk_full_input", "ntk_full_op", "ntk_full_record", "ntk_full_reduce", "ntk_full_conv"}) {
+      for (String suffix : new String[] {"_f64", "_f32"}) fullKernels.put(k + suffix, function(fm, k + suffix));
+    }
+    // the staged convolution's blocks: no more threads than its registers allow on this device (both precisions)
+    int convThreads = Integer.MAX_VALUE;
+    for (String suffix : new String[] {"_f64", "_f32"}) {
+      int[] maxThreads = {0};
+      JCudaDriver.cuFuncGetAttribute(maxThreads, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
+          fullKernels.get("ntk_full_conv" + suffix));
+      convThreads = Math.min(convThreads, maxThreads[0]);
+    }
+    fullConfig = FullSchedule.Config.DEFAULT.withConvThreads(convThreads).withFloat32(precision == Precision.FLOAT32);
     fullModule = fm;
     module = m;
   }

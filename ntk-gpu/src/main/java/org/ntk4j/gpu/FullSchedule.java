@@ -26,10 +26,12 @@ final class FullSchedule {
    * the device allows for ntk_full_conv's registers); {@code sharedBytes}: dynamic shared memory a
    * staged convolution may use (≤ 48 KiB, the limit without an opt-in); {@code maxBlocks}: grid cap (the kernels'
    * grid-stride loops cover the rest); {@code staged}: Conv through ntk_full_conv (shared-memory planes) where they fit;
-   * {@code fuse}: the nonlinearity after a staged Conv applied in the same launch for cross pairs. Tests shrink these
-   * to exercise wrapping grids, several entries per thread and the fallbacks.
+   * {@code fuse}: the nonlinearity after a staged Conv applied in the same launch for cross pairs; {@code float32}: the
+   * _f32 kernels on float buffers (else _f64 on double buffers). Tests shrink these to exercise wrapping grids, several
+   * entries per thread and the fallbacks.
    */
-  record Config(int maxThreads, int convThreads, int sharedBytes, int maxBlocks, boolean staged, boolean fuse) {
+  record Config(int maxThreads, int convThreads, int sharedBytes, int maxBlocks, boolean staged, boolean fuse,
+                boolean float32) {
     static final int MAX_SHARED = 48 * 1024;
     /** What CudaBackend launches (it lowers convThreads where the device allows fewer). */
     static final Config DEFAULT = new Config(256, CONV_LAUNCH_BOUND, MAX_SHARED, 1 << 20, true, true);
@@ -48,6 +50,22 @@ final class FullSchedule {
       if (maxBlocks < 1) throw new IllegalArgumentException("maxBlocks must be >= 1, got " + maxBlocks);
     }
 
+    /** float64. */
+    Config(int maxThreads, int convThreads, int sharedBytes, int maxBlocks, boolean staged, boolean fuse) {
+      this(maxThreads, convThreads, sharedBytes, maxBlocks, staged, fuse, false);
+    }
+
+    /** Bytes per element of the device buffers. */
+    int elem() { return float32 ? 4 : 8; }
+
+    /** The kernel of that base name for this precision ("ntk_full_conv" → "ntk_full_conv_f64"). */
+    String kernel(String base) { return base + (float32 ? "_f32" : "_f64"); }
+
+    /** This shape in the other precision. */
+    Config withFloat32(boolean f32) {
+      return new Config(maxThreads, convThreads, sharedBytes, maxBlocks, staged, fuse, f32);
+    }
+
     /** Blocks for a grid-stride loop over {@code work} items at {@code perBlock} items per block. */
     int blocks(long work, long perBlock) {
       return (int) Math.max(1, Math.min((work + perBlock - 1) / perBlock, maxBlocks));
@@ -56,7 +74,7 @@ final class FullSchedule {
     /** This shape with at most {@code threads} (rounded down to a warp) per staged-convolution block. */
     Config withConvThreads(int threads) {
       int t = Math.max(32, Math.min(convThreads, threads / 32 * 32));
-      return new Config(maxThreads, t, sharedBytes, maxBlocks, staged, fuse);
+      return new Config(maxThreads, t, sharedBytes, maxBlocks, staged, fuse, float32);
     }
   }
 
@@ -68,13 +86,13 @@ final class FullSchedule {
 
   /**
    * The shape of a staged convolution: {@code group} row pairs per block on {@code threads} threads with
-   * {@code sharedBytes} of planes; null when one plane pair (2·inW² doubles) does not fit the shared memory or one
+   * {@code sharedBytes} of planes; null when one plane pair (2·inW² elements) does not fit the shared memory or one
    * row pair's outW² entries need more than {@link #CONV_ENTRIES_PER_THREAD} per thread of a full block.
    */
   record Staging(int group, int threads, int sharedBytes) {}
 
   static Staging staging(int inW, int outW, Config c) {
-    long plane = 16L * inW * inW;
+    long plane = 2L * c.elem() * inW * inW;
     int entries = outW * outW;
     if (plane > c.sharedBytes() || entries > CONV_ENTRIES_PER_THREAD * c.convThreads()) return null;
     // enough row pairs for about CONV_ENTRIES_PER_THREAD entries per thread of a 256-thread block (or one row pair
@@ -134,7 +152,7 @@ final class FullSchedule {
     int p = prog.positions();
     int cur = 0;
     int t = c.maxThreads();
-    out.add(new Launch("ntk_full_input_f64", c.blocks((long) pairs * p * p, t), t, 0,
+    out.add(new Launch(c.kernel("ntk_full_input"), c.blocks((long) pairs * p * p, t), t, 0,
         LaunchArgs.fullInput(xa, ia0, xb, jb0, pairs, cols, self, p, prog.channels(), buf[0], buf[1])));
     double[] ops = prog.packed();
     int[] after = prog.positionsAfter();
@@ -147,28 +165,28 @@ final class FullSchedule {
       int g = conv ? (int) ops[o * GpuProgram.STRIDE + 3] : 0;
       Staging st = conv && c.staged() ? staging(geom[g + 1], geom[g + 3], c) : null;
       if (code == GpuProgram.FLATTEN || code == GpuProgram.GAP) {
-        out.add(new Launch("ntk_full_reduce_f64", c.blocks(pairs, 1), t, 4 * 8 * t,
+        out.add(new Launch(c.kernel("ntk_full_reduce"), c.blocks(pairs, 1), t, 4 * c.elem() * t,
             LaunchArgs.fullReduce(dProg, o, pairs, p, inN, inT, outN, outT)));
         cur = 1 - cur;
       } else if (st != null) {
         int next = o + 1 < prog.opCount() ? (int) ops[(o + 1) * GpuProgram.STRIDE] : -1;
         int fuse = c.fuse() && !self && (next == GpuProgram.RELU || next == GpuProgram.ERF) ? o + 1 : -1;
         long tasks = (long) pairs * geom[g + 2] * geom[g + 2];
-        out.add(new Launch("ntk_full_conv_f64", c.blocks(tasks, st.group()), st.threads(), st.sharedBytes(),
+        out.add(new Launch(c.kernel("ntk_full_conv"), c.blocks(tasks, st.group()), st.threads(), st.sharedBytes(),
             LaunchArgs.fullConv(dProg, o, dGeom, pairs, p, q, st.group(), inN, inT, outN, outT, fuse, ia0, jb0, cols,
                 tapeA, tapeB, per)));
         cur = 1 - cur;
         if (fuse >= 0) o++;
       } else if (conv || code == GpuProgram.AVGPOOL) {
-        out.add(new Launch("ntk_full_op_f64", c.blocks((long) pairs * q * q, t), t, 0, LaunchArgs.fullOp(dProg, o, dGeom,
+        out.add(new Launch(c.kernel("ntk_full_op"), c.blocks((long) pairs * q * q, t), t, 0, LaunchArgs.fullOp(dProg, o, dGeom,
             pairs, ia0, jb0, cols, self, tapeA, tapeB, per, p, q, inN, inT, outN, outT)));
         cur = 1 - cur;
       } else {
         if (self && (code == GpuProgram.RELU || code == GpuProgram.ERF)) {
-          out.add(new Launch("ntk_full_record_f64", c.blocks((long) pairs * p, t), t, 0,
+          out.add(new Launch(c.kernel("ntk_full_record"), c.blocks((long) pairs * p, t), t, 0,
               LaunchArgs.fullRecord(dProg, o, pairs, ia0, p, inN, tapeA, per)));
         }
-        out.add(new Launch("ntk_full_op_f64", c.blocks((long) pairs * p * p, t), t, 0, LaunchArgs.fullOp(dProg, o, dGeom,
+        out.add(new Launch(c.kernel("ntk_full_op"), c.blocks((long) pairs * p * p, t), t, 0, LaunchArgs.fullOp(dProg, o, dGeom,
             pairs, ia0, jb0, cols, self, tapeA, tapeB, per, p, p, inN, inT, inN, inT)));
       }
       p = q;

@@ -19,8 +19,8 @@ import org.ntk4j.layers.Parameterization;
 
 /**
  * On a CUDA device: every architecture of the kernel-engine tests gives the CPU path's Σ and Θ, ≤ 1e-12 relative per
- * entry in float64 and ≤ 1e-5 of the largest entry in float32; architectures the GPU does not lower (pooling) fall
- * back to the CPU. Skipped with the reason on machines without a device (run by ntk-gpu/device-check.sh on one).
+ * entry in float64 and ≤ 1e-5 of the largest entry in float32 (fully connected, convolutional with Flatten, and with
+ * pooling). Skipped with the reason on machines without a device (run by ntk-gpu/device-check.sh on one).
  */
 class CudaBackendTest {
   @BeforeEach
@@ -136,6 +136,46 @@ class CudaBackendTest {
           Compare.assertClose(k.ntk(), ref.ntk(), 1e-12, what + " NTK");
         }
       }
+    }
+  }
+
+  @Test
+  void convolutionalFloat32EqualsCpuToTenPpm() {
+    // the _f32 kernels of ntk_conv (Flatten readout) and ntk_full (pooling), ≤ 1e-5 of the largest entry
+    CudaBackend gpu = new CudaBackend(CudaBackend.Precision.FLOAT32, 64).fullBatchSide(7);
+    Inputs x = Architectures.images(30, 6, 5, 3, 33);
+    Map<String, Layer> archs = new java.util.LinkedHashMap<>(Architectures.convolutionalFlatten());
+    archs.putAll(Architectures.pooling());
+    for (Map.Entry<String, Layer> e : archs.entrySet()) {
+      KernelFunction g = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.GPU, gpu);
+      assertSame(gpu, g.selectBackend(x.shape()).backend(), e.getKey());
+      Kernels ref = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.CPU, null).compute(x);
+      Kernels k = g.compute(x);
+      String what = "float32 " + e.getKey();
+      System.out.printf("%s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+          Compare.maxRelative(k.nngp(), ref.nngp()), Compare.maxRelative(k.ntk(), ref.ntk()));
+      Compare.assertCloseNormwise(k.nngp(), ref.nngp(), 1e-5, what + " NNGP");
+      Compare.assertCloseNormwise(k.ntk(), ref.ntk(), 1e-5, what + " NTK");
+    }
+  }
+
+  @Test
+  void benchmarkSizedPoolingNetworkEqualsCpu() {
+    // 32 × 32 (16 × 16) inputs: the staged convolution with one row pair per block on 256 threads, the fused ReLU and
+    // the 256-thread reductions of the benchmark CNN, on a 3-layer version of it
+    Layer arch = org.ntk4j.io.ArchitectureParser.parse("Conv(3x3, padding=SAME, W_std=1.4142, b_std=0.05) -> Relu"
+        + " -> Conv(3x3, padding=SAME, W_std=1.4142, b_std=0.05) -> Relu -> Conv(3x3, padding=CIRCULAR, W_std=1.4142)"
+        + " -> Relu -> GlobalAvgPool -> Dense(W_std=1.4142)");
+    for (int size : new int[] {16, 32}) {
+      Inputs x = Architectures.images(5, size, size, 3, 40 + size);
+      Kernels ref = kf(arch, Parameterization.NTK, KernelBackend.Choice.CPU, null).compute(x);
+      Kernels k = kf(arch, Parameterization.NTK, KernelBackend.Choice.GPU, new CudaBackend(CudaBackend.Precision.FLOAT64))
+          .compute(x);
+      String what = "benchmark-like CNN " + size + "x" + size;
+      System.out.printf("%s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+          Compare.maxRelative(k.nngp(), ref.nngp()), Compare.maxRelative(k.ntk(), ref.ntk()));
+      Compare.assertClose(k.nngp(), ref.nngp(), 1e-12, what + " NNGP");
+      Compare.assertClose(k.ntk(), ref.ntk(), 1e-12, what + " NTK");
     }
   }
 

@@ -53,10 +53,9 @@ final class HostHarness {
     int d = prog.inputDim();
     StringBuilder sb = new StringBuilder();
     if (prog.isSpatial()) {
-      if (precision != 64) throw new IllegalArgumentException("spatial programs run in float64 only");
       if (prog.isFull() && team > 1) throw new IllegalArgumentException("full programs run on teams through runSchedule");
       String mode = prog.isFull() ? "full " : team > 1 ? "conv-" + team + " " : "conv ";
-      sb.append(mode).append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
+      sb.append(mode).append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
           .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
           .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
@@ -129,10 +128,10 @@ final class HostHarness {
           }
         });
     StringBuilder sb = new StringBuilder("schedule ");
-    sb.append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ').append(prog.channels())
+    sb.append(config.float32() ? 32 : 64).append(' ').append(side * side).append(' ').append(count[0]).append(' ')
+        .append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ').append(prog.channels())
         .append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
-        .append(prog.maxPositions()).append(' ').append(per).append(' ').append(side * side).append(' ').append(count[0])
-        .append('\n');
+        .append(prog.maxPositions()).append(' ').append(per).append('\n');
     for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
     sb.append('\n');
     for (int v : prog.geometry()) sb.append(v).append(' ');

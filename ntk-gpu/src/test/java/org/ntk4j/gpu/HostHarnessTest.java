@@ -219,6 +219,44 @@ class HostHarnessTest {
   }
 
   @Test
+  void convolutionalFloat32MatchesCpuToTenPpm() throws Exception {
+    // the spatial math in float (ntk_conv's _f32 per pair on 5 threads; ntk_full's _f32 kernels on the launch list,
+    // staged and per-entry bitwise alike): ≤ 1e-5 of the largest entry, as the float32 FC path
+    Inputs x = Architectures.images(6, 6, 5, 3, 17);
+    Inputs y = Architectures.images(3, 6, 5, 3, 18);
+    for (Map.Entry<String, Layer> e : Architectures.convolutionalFlatten().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK, false);
+      Kernels ref = cpu(e.getValue(), Parameterization.NTK, x, y);
+      double[][] h = HostHarness.run(prog, x, y, 32, 5);
+      String what = "float32 " + e.getKey();
+      System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+          Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+      Compare.assertCloseNormwise(h[0], ref.nngp(), 1e-5, what + " NNGP");
+      Compare.assertCloseNormwise(h[1], ref.ntk(), 1e-5, what + " NTK");
+      assertTrue(Compare.maxRelative(h[1], ref.ntk()) > 1e-12, what + ": float32 is not float64");
+    }
+    FullSchedule.Config f32 = FullSchedule.Config.DEFAULT.withFloat32(true);
+    FullSchedule.Config f32PerEntry = new FullSchedule.Config(256, 512, 0, 1 << 20, false, false, true);
+    for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
+      GpuProgram prog = GpuProgram.lower(e.getValue(), x.shape(), Parameterization.NTK);
+      Kernels ref = cpu(e.getValue(), Parameterization.NTK, x, y);
+      Map<String, Integer> n = new java.util.TreeMap<>();
+      double[][] h = HostHarness.runSchedule(prog, x, y, false, 2, f32, n);
+      double[][] u = HostHarness.runSchedule(prog, x, y, false, 2, f32PerEntry);
+      double[][] perPair = HostHarness.run(prog, x, y, 32);
+      String what = "float32 full " + e.getKey();
+      assertTrue(n.containsKey("ntk_full_conv_f32") && !n.containsKey("ntk_full_conv_f64"), what + " " + n);
+      System.out.printf("host harness %s: max relative difference NNGP %.3g, NTK %.3g%n", what,
+          Compare.maxRelative(h[0], ref.nngp()), Compare.maxRelative(h[1], ref.ntk()));
+      for (int c = 0; c < 2; c++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(u[c], h[c], 0.0, what + ": staged = per-entry");
+        Compare.assertCloseNormwise(h[c], c == 0 ? ref.nngp() : ref.ntk(), 1e-5, what);
+        Compare.assertCloseNormwise(perPair[c], c == 0 ? ref.nngp() : ref.ntk(), 1e-5, what + " (per pair)");
+      }
+    }
+  }
+
+  @Test
   void selfPairsAreExactlyCorrelatedAndSymmetric() throws Exception {
     // ReLU after one Dense: a self pair has θ = 0, so Σ' = Σ/2 exactly, and the duplicate pair (1, 2) equals (1, 1)
     Layer arch = org.ntk4j.io.ArchitectureParser.parse("Dense(W_std=1.5) -> Relu");

@@ -46,22 +46,32 @@ class LaunchArgsTest {
     assertEquals(LaunchArgs.FC_TILE, sig.get("ntk_fc_tile_f64"));
     assertEquals(LaunchArgs.FC_TILE, sig.get("ntk_fc_tile_f32"));
     Map<String, List<String>> conv = cudaSignatures("ntk_conv.cu");
-    assertEquals(List.of("ntk_conv_self_f64", "ntk_conv_tile_f64"), List.copyOf(conv.keySet()));
-    assertEquals(LaunchArgs.CONV_SELF, conv.get("ntk_conv_self_f64"));
-    assertEquals(LaunchArgs.CONV_TILE, conv.get("ntk_conv_tile_f64"));
+    assertEquals(List.of("ntk_conv_self_f64", "ntk_conv_self_f32", "ntk_conv_tile_f64", "ntk_conv_tile_f32"),
+        List.copyOf(conv.keySet()));
+    for (String p : new String[] {"f64", "f32"}) {
+      assertEquals(LaunchArgs.CONV_SELF, conv.get("ntk_conv_self_" + p));
+      assertEquals(LaunchArgs.CONV_TILE, conv.get("ntk_conv_tile_" + p));
+    }
     Map<String, List<String>> full = cudaSignatures("ntk_full.cu");
-    assertEquals(List.of("ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64",
-        "ntk_full_conv_f64"), List.copyOf(full.keySet()));
-    assertEquals(LaunchArgs.FULL_CONV, full.get("ntk_full_conv_f64"));
+    List<String> names = new ArrayList<>();
+    for (String p : new String[] {"f64", "f32"}) {
+      for (String k : new String[] {"input", "op", "record", "reduce", "conv"}) names.add("ntk_full_" + k + "_" + p);
+    }
+    assertEquals(names, List.copyOf(full.keySet()));
+    for (String p : new String[] {"f64", "f32"}) {
+      assertEquals(LaunchArgs.FULL_INPUT, full.get("ntk_full_input_" + p));
+      assertEquals(LaunchArgs.FULL_OP, full.get("ntk_full_op_" + p));
+      assertEquals(LaunchArgs.FULL_RECORD, full.get("ntk_full_record_" + p));
+      assertEquals(LaunchArgs.FULL_REDUCE, full.get("ntk_full_reduce_" + p));
+      assertEquals(LaunchArgs.FULL_CONV, full.get("ntk_full_conv_" + p));
+    }
     String src = Files.readString(Tools.CUDA_DIR.resolve("ntk_full.cu"), StandardCharsets.UTF_8);
-    assertTrue(src.contains("__launch_bounds__(" + FullSchedule.CONV_LAUNCH_BOUND + ")\nntk_full_conv_f64("),
-        "ntk_full_conv_f64's launch bound is FullSchedule.CONV_LAUNCH_BOUND");
+    for (String p : new String[] {"f64", "f32"}) {
+      assertTrue(src.contains("__launch_bounds__(" + FullSchedule.CONV_LAUNCH_BOUND + ")\nntk_full_conv_" + p + "("),
+          "ntk_full_conv_" + p + "'s launch bound is FullSchedule.CONV_LAUNCH_BOUND");
+    }
     assertTrue(src.contains("#define NTK_CONV_EPT " + FullSchedule.CONV_ENTRIES_PER_THREAD + "\n"),
         "NTK_CONV_EPT is FullSchedule.CONV_ENTRIES_PER_THREAD");
-    assertEquals(LaunchArgs.FULL_INPUT, full.get("ntk_full_input_f64"));
-    assertEquals(LaunchArgs.FULL_OP, full.get("ntk_full_op_f64"));
-    assertEquals(LaunchArgs.FULL_RECORD, full.get("ntk_full_record_f64"));
-    assertEquals(LaunchArgs.FULL_REDUCE, full.get("ntk_full_reduce_f64"));
   }
 
   @Test

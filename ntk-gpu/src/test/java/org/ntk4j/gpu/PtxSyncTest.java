@@ -37,11 +37,13 @@ class PtxSyncTest {
     for (String k : new String[] {"ntk_fc_self_f64", "ntk_fc_self_f32", "ntk_fc_tile_f64", "ntk_fc_tile_f32"}) {
       assertTrue(ptx.contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
     }
-    for (String k : new String[] {"ntk_conv_self_f64", "ntk_conv_tile_f64"}) {
+    for (String k : new String[] {"ntk_conv_self_f64", "ntk_conv_tile_f64", "ntk_conv_self_f32", "ntk_conv_tile_f32"}) {
       assertTrue(committed("ntk_conv").contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
     }
-    for (String k : new String[] {"ntk_full_input_f64", "ntk_full_op_f64", "ntk_full_record_f64", "ntk_full_reduce_f64"}) {
-      assertTrue(committed("ntk_full").contains(".visible .entry " + k + "("), "PTX lacks kernel " + k);
+    for (String p : new String[] {"_f64", "_f32"}) {
+      for (String k : new String[] {"ntk_full_input", "ntk_full_op", "ntk_full_record", "ntk_full_reduce", "ntk_full_conv"}) {
+        assertTrue(committed("ntk_full").contains(".visible .entry " + k + p + "("), "PTX lacks kernel " + k + p);
+      }
     }
     assertEquals(committed("ntk_full"), new String(java.util.Arrays.copyOf(CudaBackend.ptx("ntk_full.ptx"),
         CudaBackend.ptx("ntk_full.ptx").length - 1), StandardCharsets.US_ASCII));
