@@ -3,7 +3,7 @@
 # Prepare HERE first:  ntk-gpu/prepare-device.sh --jre
 # Then run it there:   run(command="ntk-gpu/device-check.sh", carry=["ntk-gpu/target/device", ".jre"], timeout_s=580)
 # Writes to $OUT: java-version.txt, nvidia-smi.txt, ptx-check.txt, gpu-tests.txt (every GPU test, CPU-side tests too),
-# bench-fc.txt, bench-cnn.txt, bench-cnn-flatten.txt, summary.txt. Exit code: 0 when the tests passed.
+# bench-fc.txt, bench-cnn.txt, bench-cnn-f32.txt, bench-cnn-flatten.txt, summary.txt. Exit code: 0 when the tests passed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/ntk-gpu/target/device-out}
@@ -59,6 +59,10 @@ timeout 120 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 50000 --fc-d
 timeout 120 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 32 --cnn-size 32 --cnn-depth 21 \
   --cnn-check 2 --out "$OUT/bench-cnn.txt" >"$OUT/bench-cnn.log" 2>&1 || log "cnn bench: exit $? (see bench-cnn.log)"
 [ -f "$OUT/bench-cnn.txt" ] && tail -2 "$OUT/bench-cnn.txt" | tee -a "$OUT/summary.txt"
+timeout 60 "$JAVA" -Xmx24g -Dntk4j.gpu.precision=float32 -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 128 \
+  --peak-tflops 67 --cnn-size 32 --cnn-depth 21 --out "$OUT/bench-cnn-f32.txt" >"$OUT/bench-cnn-f32.log" 2>&1 \
+  || log "cnn float32 bench: exit $? (see bench-cnn-f32.log)"
+[ -f "$OUT/bench-cnn-f32.txt" ] && tail -1 "$OUT/bench-cnn-f32.txt" | tee -a "$OUT/summary.txt"
 # the same CNN with a Flatten readout (diagonal mode), which runs on the GPU
 timeout 60 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.gpu.GpuBench --fc-n 0 --cnn-n 512 --cnn-size 32 --cnn-depth 21 \
   --cnn-readout flatten --out "$OUT/bench-cnn-flatten.txt" >"$OUT/bench-cnn-flatten.log" 2>&1 \

@@ -110,6 +110,11 @@ public final class GpuBench {
     return (double) depth * (flatten ? p : p * p) * CNN_FLOPS_PER_ENTRY;
   }
 
+  /** The arithmetic the backend runs: float32 for a float32 CudaBackend, else float64. */
+  static String precision(KernelBackend b) {
+    return b instanceof CudaBackend g && g.precision() == CudaBackend.Precision.FLOAT32 ? "float32" : "float64";
+  }
+
   static Inputs random(int n, Shape shape, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     double[] x = new double[n * shape.size()];
@@ -135,7 +140,7 @@ public final class GpuBench {
     double s = (System.nanoTime() - t0) * 1e-9;
     double flops = 11.0 * o.fcD * pairs;
     return String.format(Locale.ROOT, "fc n=%d d=%d 3xRelu on %s%s: %.3f s (%.1f Mpairs/s, Dot2 %.1f GFLOP/s = %.1f%%"
-            + " of %.0f TFLOPS float64 peak) checksum %.6e", o.fcN, o.fcD, sel.backend().name(),
+            + " of %.0f TFLOPS float64 peak) checksum %.6e", o.fcN, o.fcD, sel.backend(),
         sel.note() == null ? "" : " [" + sel.note() + "]", s, pairs / s * 1e-6, flops / s * 1e-9,
         100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, check[0]);
   }
@@ -151,11 +156,12 @@ public final class GpuBench {
     double flops = cnnFlopsPerEntry(o.cnnDepth, o.cnnSize, o.cnnFlatten) * entries;
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "cnn depth=%d %dx%dx3 %s n=%d on %s%s: %.3f s, %.3f ms per NTK entry"
-            + " (%d entries of the upper triangle; %.1f GFLOP/s = %.2f%% of %.0f TFLOPS float64 peak, counting %d flops"
+            + " (%d entries of the upper triangle; %.1f GFLOP/s = %.2f%% of %.0f TFLOPS %s peak, counting %d flops"
             + " per entry and layer) ntk(0,0)=%.6e", o.cnnDepth, o.cnnSize, o.cnnSize,
         o.cnnFlatten ? "Flatten" : "GlobalAvgPool", o.cnnN,
-        sel.backend().name(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries,
-        flops / s * 1e-9, 100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, CNN_FLOPS_PER_ENTRY, k.ntk(0, 0)));
+        sel.backend(), sel.note() == null ? "" : " [" + sel.note() + "]", s, 1e3 * s / entries, entries,
+        flops / s * 1e-9, 100 * flops / s / (o.peakTflops * 1e12), o.peakTflops, precision(sel.backend()),
+        CNN_FLOPS_PER_ENTRY, k.ntk(0, 0)));
     if (o.cnnCheck > 0) {
       int m = Math.min(o.cnnCheck, o.cnnN);
       double[] sub = java.util.Arrays.copyOf(x.data(), m * x.shape().size());
