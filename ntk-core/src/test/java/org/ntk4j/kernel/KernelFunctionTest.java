@@ -41,6 +41,38 @@ class KernelFunctionTest {
   }
 
   @Test
+  void fewInputsAreSplitSoThatEveryThreadHasWork() {
+    // a pooling CNN on 6 inputs: a pair costs much, so 6 inputs must not be one tile on one thread
+    Layer cnn = org.ntk4j.io.ArchitectureParser.parse("Conv(3, padding=SAME, W_std=1.4) -> Relu -> GlobalAvgPool");
+    Shape img = Shape.fromDims(5, 5, 2);
+    for (int threads : new int[] {1, 2, 4, 8}) {
+      KernelFunction kf = KernelFunction.of(cnn).threads(threads).build();
+      KernelFunction.Plan p = kf.plan(img, true, 6, 6, true);
+      long tiles = KernelFunction.tileCount(6, 6, true, p.tile());
+      assertTrue(tiles >= Math.min(2L * threads, 21), threads + " threads: " + tiles + " tiles of " + p.tile());
+      assertTrue((6 + p.selfChunk() - 1) / p.selfChunk() >= Math.min(threads, 6), threads + " threads: self chunk "
+          + p.selfChunk());
+    }
+    // full covariances of 32 × 32 images (32 MiB a pair): one pair per tile; 8 × 8 (128 KiB): the cap of 16
+    KernelFunction one = KernelFunction.of(cnn).threads(1).build();
+    assertEquals(1, one.plan(Shape.fromDims(32, 32, 3), true, 100, 100, true).tile());
+    assertEquals(16, one.plan(Shape.fromDims(8, 8, 3), true, 100, 100, true).tile());
+    // large batches keep the memory-sized tiles
+    KernelFunction kf = KernelFunction.of(FC).threads(4).build();
+    assertEquals(256, kf.plan(Shape.flat(10), false, 5000, 5000, true).tile());
+    assertEquals(4096, kf.plan(Shape.flat(10), false, 50_000, 50_000, true).selfChunk());
+    // and the values do not depend on the split
+    SplittableRandom r = new SplittableRandom(9);
+    double[] v = new double[6 * img.size()];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+    Inputs x = new Inputs(6, img, v);
+    Kernels single = KernelFunction.of(cnn).threads(1).build().compute(x);
+    Kernels four = KernelFunction.of(cnn).threads(4).build().compute(x);
+    assertArrayEquals(single.nngp(), four.nngp());
+    assertArrayEquals(single.ntk(), four.ntk());
+  }
+
+  @Test
   void symmetricPathEqualsGeneralPathAndIsExactlySymmetric() {
     Inputs x = random(20, 7, 2);
     Inputs copy = x.slice(0, x.n());

@@ -44,6 +44,7 @@ public final class ArchitectureOptions {
         .summation(summation)
         .threads(compute.threads())
         .backend(compute.backend());
+    if (compute.gpuBackend() != null) b.gpuBackend(compute.gpuBackend());
     if (memoryBudget != null) b.memoryBudget(memoryBudget);
     return b.build();
   }

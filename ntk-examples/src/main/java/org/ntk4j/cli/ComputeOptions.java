@@ -1,17 +1,26 @@
 package org.ntk4j.cli;
 
+import org.ntk4j.gpu.CudaBackend;
 import org.ntk4j.kernel.Backends;
 import org.ntk4j.kernel.KernelBackend;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options shared by every command that computes kernels: {@code --threads}, {@code --memory}, {@code --backend}. */
+/**
+ * Options shared by every command that computes kernels: {@code --threads}, {@code --memory}, {@code --backend},
+ * {@code --gpu-precision}.
+ */
 public final class ComputeOptions {
   @Option(names = "--backend", paramLabel = "cpu|gpu|auto", converter = BackendChoice.class,
       description = "Where the kernel is computed: cpu (the multithreaded tiles), gpu (CUDA; an error without a device),"
           + " auto (default: the GPU when a CUDA device is present and the architecture runs on it, else the CPU).")
   KernelBackend.Choice backend;
+
+  @Option(names = "--gpu-precision", paramLabel = "float64|float32", converter = GpuPrecision.class,
+      description = "Arithmetic of the GPU backend: float64 (default; equal to the CPU to 1e-12 relative) or float32"
+          + " (about 1e-7 relative, half the device memory per pair). No effect on the CPU.")
+  CudaBackend.Precision gpuPrecision;
 
   @Option(names = "--threads", paramLabel = "N", converter = PositiveInt.class,
       description = "Worker threads (default: all available cores). Results do not depend on it.")
@@ -40,6 +49,22 @@ public final class ComputeOptions {
       if (why != null) throw new CliException("--backend gpu: " + why + "; use --backend cpu or auto");
     }
     return c;
+  }
+
+  /** The GPU backend for {@code --gpu-precision float32}, else null (the registered float64 one). */
+  public KernelBackend gpuBackend() {
+    return gpuPrecision == CudaBackend.Precision.FLOAT32 ? new CudaBackend(CudaBackend.Precision.FLOAT32) : null;
+  }
+
+  /** Parses float64 or float32. */
+  public static final class GpuPrecision implements ITypeConverter<CudaBackend.Precision> {
+    @Override public CudaBackend.Precision convert(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "float64", "f64", "double" -> CudaBackend.Precision.FLOAT64;
+        case "float32", "f32", "float" -> CudaBackend.Precision.FLOAT32;
+        default -> throw new TypeConversionException("expected float64 or float32 but was '" + s + "'");
+      };
+    }
   }
 
   /** Parses cpu, gpu or auto. */

@@ -64,6 +64,25 @@ class KernelBackendOptionTest {
   }
 
   @Test
+  void gpuPrecisionIsParsedAndLeavesTheCpuAlone() throws IOException {
+    Path x = input();
+    Kernels k = KernelFunction.of(ArchitectureParser.parse(ARCH)).backend(KernelBackend.Choice.CPU).build()
+        .compute(new Inputs(6, Shape.flat(4), Npy.read(x).data()));
+    Path out = tmp.resolve("out-f32");
+    Cli.Result r = Cli.run("kernel", "--arch", ARCH, "--x1", x.toString(), "--out", out.toString(), "--backend", "cpu",
+        "--gpu-precision", "float32");
+    assertEquals(0, r.code(), r.err());
+    assertArrayEquals(k.ntk(), Npy.read(out.resolve("ntk.npy")).data(), 0.0);
+    ComputeOptions c = new ComputeOptions();
+    assertEquals(null, c.gpuBackend(), "float64: the registered backend");
+    c.gpuPrecision = new ComputeOptions.GpuPrecision().convert("FLOAT32");
+    org.ntk4j.gpu.CudaBackend g = (org.ntk4j.gpu.CudaBackend) c.gpuBackend();
+    assertEquals(org.ntk4j.gpu.CudaBackend.Precision.FLOAT32, g.precision());
+    Cli.run("kernel", "--arch", ARCH, "--x1", x.toString(), "--out", tmp.resolve("o").toString(), "--gpu-precision",
+        "float16").refused("expected float64 or float32 but was 'float16'");
+  }
+
+  @Test
   void unknownBackendIsRefused() throws IOException {
     Cli.run("kernel", "--arch", ARCH, "--x1", input().toString(), "--out", tmp.resolve("o").toString(), "--backend", "tpu")
         .refused("expected cpu, gpu or auto but was 'tpu'");
