@@ -38,6 +38,12 @@ final class Tools {
 
   /** Runs a command (stdin from a string, may be null); returns stdout; throws with stderr on failure. */
   static String run(List<String> cmd, String stdin, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
+    return run(cmd, stdin, dir, timeoutSeconds, false);
+  }
+
+  /** As above; {@code withStderr}: returns stdout followed by stderr (tools that report there, e.g. ptxas -v). */
+  static String run(List<String> cmd, String stdin, Path dir, int timeoutSeconds, boolean withStderr)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile());
     Path err = Files.createTempFile("ntk4j-tool", ".err");
     Path out = Files.createTempFile("ntk4j-tool", ".out");
@@ -54,6 +60,6 @@ final class Tools {
     Files.deleteIfExists(out);
     Files.deleteIfExists(err);
     if (p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + e);
-    return o;
+    return withStderr ? o + e : o;
   }
 }
