@@ -4,6 +4,7 @@ import org.ntk4j.gpu.CudaBackend;
 import org.ntk4j.kernel.Backends;
 import org.ntk4j.kernel.KernelBackend;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -22,9 +23,7 @@ public final class ComputeOptions {
           + " (about 1e-7 relative, half the device memory per pair). No effect on the CPU.")
   CudaBackend.Precision gpuPrecision;
 
-  @Option(names = "--threads", paramLabel = "N", converter = PositiveInt.class,
-      description = "Worker threads (default: all available cores). Results do not depend on it.")
-  Integer threads;
+  @Mixin ThreadsOption threads = new ThreadsOption();
 
   @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
       description = "Working memory for kernel tiles, e.g. 512m, 4g (default: half the Java heap, less the results). "
@@ -32,7 +31,10 @@ public final class ComputeOptions {
   Long memory;
 
   /** The thread count: the option, or all available processors. */
-  public int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
+  public int threads() { return threads.threads(); }
+
+  /** Whether {@code --threads} was given. */
+  public boolean threadsGiven() { return threads.given(); }
 
   /** The backend choice as given (AUTO when not given), without checking for a device. */
   public KernelBackend.Choice backendChoice() { return backend != null ? backend : KernelBackend.Choice.AUTO; }

@@ -13,6 +13,7 @@ import org.ntk4j.io.Json;
 import org.ntk4j.plot.Plots;
 import org.ntk4j.symmetry.Certificate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ntk demo}: the first thing to run; emergent equivariance in miniature, no download, about a minute. */
@@ -57,9 +58,7 @@ public final class DemoCommand extends NtkCommand {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the data and the networks (default 0).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
-      description = "Worker threads (default: all available cores). Results do not depend on it.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override protected int run() throws Exception {
     if (side < 2) throw new CliException("--side must be >= 2, got " + side);
@@ -74,7 +73,7 @@ public final class DemoCommand extends NtkCommand {
       set.add(s);
     }
     long[] recorded = set.stream().mapToLong(Long::longValue).toArray();
-    int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    int th = threads.threads();
     DemoExperiment.Config c = new DemoExperiment.Config(side, nTrain, nTest, widths, members, recorded, lr, seed, th);
     try (OutputFiles files = OutputFiles.in("--out", out)) {
       DemoExperiment.Result r;

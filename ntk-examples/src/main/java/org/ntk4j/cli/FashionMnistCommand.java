@@ -25,6 +25,7 @@ import org.ntk4j.plot.Plots;
 import org.ntk4j.symmetry.Groups;
 import org.ntk4j.util.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ntk experiment fashion-mnist}: OSP of the NTK, a deep ensemble and single networks under C4, C8, C16. */
@@ -103,14 +104,10 @@ public final class FashionMnistCommand extends NtkCommand {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initialisations and out-of-distribution images (default 0).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
-      description = "Worker threads (default: all available cores). Results do not depend on it.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
   Path out;
-
-  private int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
 
   @Override protected int run() throws Exception {
     long t0 = System.nanoTime();
@@ -158,9 +155,9 @@ public final class FashionMnistCommand extends NtkCommand {
     FashionMnist.Split test = FashionMnist.load(data, false, nTest, downsample);
     FashionMnistExperiment.Data d = new FashionMnistExperiment.Data(train.images(), train.labels(), test.images(),
         test.labels(), FashionMnistExperiment.blobImages(nOod, shape, seed));
-    KernelFunction kf = KernelFunction.of(a).parameterization(Parameterization.NTK).threads(threads()).build();
+    KernelFunction kf = KernelFunction.of(a).parameterization(Parameterization.NTK).threads(threads.threads()).build();
     double rate = lr != null ? lr : FashionMnistExperiment.learningRate(kf, train.images(), 0.5);
-    FashionMnistExperiment.Config c = new FashionMnistExperiment.Config(a, names, width, members, rate, steps, seed, threads());
+    FashionMnistExperiment.Config c = new FashionMnistExperiment.Config(a, names, width, members, rate, steps, seed, threads.threads());
     List<GroupResult> rs;
     try (OutputFiles files = OutputFiles.in("--out", out)) {
       try (ProgressReporter progress = ProgressReporter.open("fashion-mnist", "steps")) {
@@ -176,7 +173,7 @@ public final class FashionMnistCommand extends NtkCommand {
       out().print(table);
       double secs = (System.nanoTime() - t0) * 1e-9;
       summary(String.format(Locale.ROOT, "%d training images %dx%d, %s, %d members of width %d, %d steps at lr %.4g, in %.1f s on %d threads -> %s",
-          nTrain, side, side, String.join("/", names), members, width, steps, rate, secs, threads(), files.dir()));
+          nTrain, side, side, String.join("/", names), members, width, steps, rate, secs, threads.threads(), files.dir()));
     }
     return 0;
   }

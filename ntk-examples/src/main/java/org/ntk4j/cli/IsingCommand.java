@@ -23,6 +23,7 @@ import org.ntk4j.plot.Plots;
 import org.ntk4j.symmetry.Group;
 import org.ntk4j.symmetry.Groups;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ntk experiment ising}: invariance of NTK and finite deep ensembles on out-of-distribution Ising configurations. */
@@ -141,14 +142,10 @@ public final class IsingCommand extends NtkCommand {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Master seed (default 0).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
-      description = "Worker threads (default: all available cores). Results do not depend on it.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
   Path out;
-
-  private int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
 
   @Override protected int run() throws Exception {
     long t0 = System.nanoTime();
@@ -211,7 +208,7 @@ public final class IsingCommand extends NtkCommand {
 
     IsingExperiment.Config c = new IsingExperiment.Config(l, trainTemperatures, perTemperature, oodTemperatures,
         oodPerTemperature, randomSpins, tgt, group, architecture, widths, members, antithetic, lr, recorded, orbitElements,
-        alg, thermalisation, interval, seed, threads());
+        alg, thermalisation, interval, seed, threads.threads());
     Ising.Sample[] sampled = (train == null || ood == null) ? IsingExperiment.data(c) : null;
     if (train == null) train = sampled[0];
     if (ood == null) ood = sampled[1];
@@ -220,7 +217,7 @@ public final class IsingCommand extends NtkCommand {
       try (ProgressReporter progress = ProgressReporter.open("ising", "steps")) {
         progress.start(IsingExperiment.totalSteps(c));
         KernelFunction kf = KernelFunction.of(architecture).parameterization(Parameterization.NTK).spatialMode(spatial)
-            .threads(threads()).build();
+            .threads(threads.threads()).build();
         r = IsingExperiment.run(c, train, ood, kf, progress::advance);
       }
       Ising.saveTo(files.stage("train.npy"), files.stage("train-meta.npy"), r.train());

@@ -63,7 +63,7 @@ public final class KernelCommand extends NtkCommand {
       throw new CliException((sparkTile != null ? "--spark-tile" : "--spark-tiles") + " applies only with --spark");
     }
     if (spark != null) {
-      if (compute.threads != null) {
+      if (compute.threadsGiven()) {
         throw new CliException("--threads does not apply with --spark: the master URL sets the cores (e.g. --spark local[4])");
       }
       if (compute.memory() != null) {

@@ -134,7 +134,7 @@ public class PredictCommand extends NtkCommand {
       if (steps != null) throw new CliException("--steps is not available with --spark: the Krylov solvers compute gradient flow; use --time");
       if (cov) throw new CliException("--cov is not available with --spark: the distributed solvers compute means");
       if (augment != null) throw new CliException("--augment is not available with --spark yet; augment the training set first");
-      if (compute.threads != null || compute.memory() != null) {
+      if (compute.threadsGiven() || compute.memory() != null) {
         throw new CliException("--threads and --memory do not apply with --spark: the master URL and Spark's settings do");
       }
       SparkSupport.require("--spark", SparkSupport.CLASSES);

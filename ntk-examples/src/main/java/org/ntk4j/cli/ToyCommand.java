@@ -16,6 +16,7 @@ import org.ntk4j.layers.ArchitectureException;
 import org.ntk4j.layers.Layers;
 import org.ntk4j.plot.Plots;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ntk experiment toy}: a C_k-invariant function on the plane, finite ensembles against the NTK. */
@@ -76,9 +77,7 @@ public final class ToyCommand extends NtkCommand {
   @Option(names = "--out", defaultValue = "ntk-toy", paramLabel = "DIR", description = "Output directory (default ./ntk-toy).")
   Path out;
 
-  @Option(names = "--threads", paramLabel = "N", converter = ComputeOptions.PositiveInt.class,
-      description = "Worker threads (default: all available cores). Results do not depend on it.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override protected int run() throws Exception {
     if (k < 1) throw new CliException("--k must be >= 1, got " + k);
@@ -105,7 +104,7 @@ public final class ToyCommand extends NtkCommand {
     } catch (ArchitectureException e) {
       throw new CliException("--arch does not fit points in the plane with one output: " + e.getMessage(), e);
     }
-    int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    int th = threads.threads();
     ToyExperiment.Config c = new ToyExperiment.Config(k, nTrain, widths, members, recorded, lr, seed, radius2, angles, arch, th);
     try (OutputFiles files = OutputFiles.in("--out", out)) {
       ToyExperiment.Result r;
