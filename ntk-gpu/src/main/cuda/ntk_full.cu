@@ -126,11 +126,21 @@ __device__ void full_reduce_block(const double* prog, int o, int pairs, int P, c
 // a fixed row pair (y, y') and tap row dy every entry reads the one input plane in[iy, ·, iy', ·] (inW × inW values of Σ
 // and of Θ), so a block takes `group` row pairs ("tasks": pair k, y, y', in that order over the batch, grid-stride),
 // loads their planes for dy = 0, 1, … into shared memory (2·group·inW² doubles) and each thread adds the dx taps of its
-// entries (≤ NTK_CONV_EPT per thread, kept in registers across dy; at most 512 threads, FullSchedule.CONV_LAUNCH_BOUND). The terms of each entry are added in
-// conv_full_entry's order, (dy, dx) with padded taps skipped, so the result is bitwise the per-entry kernel's.
+// entries (≤ NTK_CONV_EPT per thread, kept in registers across dy; at most 512 threads per block,
+// FullSchedule.CONV_LAUNCH_BOUND). The terms of each entry are added in conv_full_entry's order, (dy, dx) with padded
+// taps skipped, so the result is bitwise the per-entry kernel's.
 // fuse ≥ 0 (cross pairs only): op `fuse`, the nonlinearity after this convolution, is applied before the store with
 // the two sides' tape variances, saving a pass over the batch (Σ, Θ after it are bitwise those of the separate op).
 #define NTK_CONV_EPT 4
+
+// Task t of a staged convolution: pair k of the batch, output rows y (first side) and y2 (second side).
+__device__ __forceinline__ void row_pair(long long t, int outH, long long& k, int& y, int& y2) {
+  k = t / ((long long) outH * outH);
+  int yy = (int) (t - k * outH * outH);
+  y = yy / outH;
+  y2 = yy % outH;
+}
+
 template <typename T>
 __device__ void full_conv(const double* prog, int o, const int* geom, int pairs, int inP, int P, int group,
                           const T* inN, const T* inT, T* outN, T* outT, int fuse, int ia0, int jb0, int cols,
@@ -158,8 +168,9 @@ NTK_UNROLL
         int s = idx / plane, r = idx - s * plane;
         long long task = base + s;
         if (task >= tasks) continue;
-        long long k = task / (outH * outH);
-        int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+        long long k;
+        int y, y2;
+        row_pair(task, outH, k, y, y2);
         int iy = mapY[y * fH + dy], iy2 = mapY[y2 * fH + dy];
         if (iy < 0 || iy2 < 0) continue;
         int ix = r / inW, ix2 = r - ix * inW;
@@ -175,8 +186,9 @@ NTK_UNROLL
         int s = e / entries, r = e - s * entries;
         long long task = base + s;
         if (task >= tasks) continue;
-        long long k = task / (outH * outH);
-        int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+        long long k;
+        int y, y2;
+        row_pair(task, outH, k, y, y2);
         if (mapY[y * fH + dy] < 0 || mapY[y2 * fH + dy] < 0) continue;
         int xo = r / outW, xo2 = r - xo * outW;
         const T* pn = sh + 2 * s * plane;
@@ -197,8 +209,9 @@ NTK_UNROLL
       int s = e / entries, r = e - s * entries;
       long long task = base + s;
       if (task >= tasks) continue;
-      long long k = task / (outH * outH);
-      int yy = (int) (task - k * outH * outH), y = yy / outH, y2 = yy % outH;
+      long long k;
+      int y, y2;
+      row_pair(task, outH, k, y, y2);
       int xo = r / outW, xo2 = r - xo * outW;
       int q = y * outW + xo, q2 = y2 * outW + xo2;
       T n, t;

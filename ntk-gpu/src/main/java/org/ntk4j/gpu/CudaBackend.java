@@ -225,8 +225,7 @@ public final class CudaBackend implements KernelBackend {
           LaunchArgs args = LaunchArgs.convTile(dx1, t.i0(), dx2, t.j0(), t.rows(), t.cols(), prog.positions(),
               prog.channels(), dProg, prog.opCount(), dGeom, prog.maxPositions(), t1, t2, per, outA[s], outB[s], t.cols());
           JCudaDriver.cuLaunchKernel(f32 ? convTileF32 : convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared,
-              streams[s],
-              params(args), null);
+              streams[s], params(args), null);
         } else {
           LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
               prog.opCount(), t1, t2, outA[s], outB[s], t.cols());

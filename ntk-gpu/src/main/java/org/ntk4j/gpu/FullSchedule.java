@@ -61,7 +61,7 @@ final class FullSchedule {
     /** The kernel of that base name for this precision ("ntk_full_conv" → "ntk_full_conv_f64"). */
     String kernel(String base) { return base + (float32 ? "_f32" : "_f64"); }
 
-    /** This shape in the other precision. */
+    /** This shape in float32 ({@code f32}) or float64. */
     Config withFloat32(boolean f32) {
       return new Config(maxThreads, convThreads, sharedBytes, maxBlocks, staged, fuse, f32);
     }
@@ -117,12 +117,6 @@ final class FullSchedule {
    * dx2 and t2 are dx1 and t1) in batches of side² inputs, then the tiles of {@link TilePlan#of} with this side.
    */
   static void forEach(GpuProgram prog, int n1, int n2, boolean symmetric, int side, Object dProg, Object dGeom,
-                      Object dx1, Object dx2, Object t1, Object t2, int per, Object[] buf,
-                      java.util.function.Consumer<Step> step) {
-    forEach(prog, n1, n2, symmetric, side, dProg, dGeom, dx1, dx2, t1, t2, per, buf, Config.DEFAULT, step);
-  }
-
-  static void forEach(GpuProgram prog, int n1, int n2, boolean symmetric, int side, Object dProg, Object dGeom,
                       Object dx1, Object dx2, Object t1, Object t2, int per, Object[] buf, Config config,
                       java.util.function.Consumer<Step> step) {
     int batch = side * side;
@@ -142,7 +136,7 @@ final class FullSchedule {
 
   /**
    * The schedule of {@code pairs} pairs ({@code self}: (ia0 + k, ia0 + k); otherwise (ia0 + k / cols, jb0 + k % cols))
-   * with {@code buf} = Σ₀, Θ₀, Σ₁, Θ₁ (each at least pairs · maxP² doubles).
+   * with {@code buf} = Σ₀, Θ₀, Σ₁, Θ₁ (each at least pairs · maxP² elements), launches shaped by {@code c}.
    */
   static Batch of(GpuProgram prog, Object dProg, Object dGeom, Object xa, int ia0, Object xb, int jb0, int pairs,
                   int cols, boolean self, Object tapeA, Object tapeB, int per, Object[] buf, Config c) {
