@@ -73,6 +73,33 @@ class KernelFunctionTest {
   }
 
   @Test
+  void memoryPlanCountsTheStateCopiesOfBranches() {
+    // per value of a pair: Σ, Θ and two temporaries (4 doubles); each Residual keeps one more Σ, Θ alive, a
+    // ParallelSum two (its input's and the running sum's) beside the branch
+    Shape img = Shape.fromDims(4, 4, 2);
+    long values = 16L * 16;
+    String[][] cases = {
+        {"Conv(3, padding=SAME) -> Relu -> GlobalAvgPool", "4"},
+        {"Conv(3, padding=SAME) -> Residual(Conv(3, padding=SAME) -> Relu) -> GlobalAvgPool", "6"},
+        {"Conv(3, padding=SAME) -> Residual(Relu -> Residual(Conv(3, padding=SAME))) -> GlobalAvgPool", "8"},
+        {"ParallelSum(Conv(3, padding=SAME), Conv(3, padding=SAME) -> Relu) -> GlobalAvgPool", "8"},
+    };
+    for (String[] c : cases) {
+      KernelFunction kf = KernelFunction.of(org.ntk4j.io.ArchitectureParser.parse(c[0])).threads(1).build();
+      assertEquals(Long.parseLong(c[1]) * 8 * values, kf.plan(img, true, 10, 10, true).bytesPerPair(), c[0]);
+    }
+    // a budget that holds one pair of the plain network is refused for the residual one, naming the need
+    Layer plain = org.ntk4j.io.ArchitectureParser.parse(cases[0][0]);
+    Layer residual = org.ntk4j.io.ArchitectureParser.parse(cases[1][0]);
+    Inputs x = new Inputs(2, img, new double[2 * img.size()]);
+    long budget = 4 * 8 * values + 2048; // the tapes of 2 inputs take about 1.3 KiB of the rest
+    KernelFunction.of(plain).threads(1).memoryBudget(budget).build().compute(x);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KernelFunction.of(residual).threads(1).memoryBudget(budget).build().compute(x));
+    assertTrue(e.getMessage().contains("one pair needs 12.0 KiB"), e.getMessage());
+  }
+
+  @Test
   void symmetricPathEqualsGeneralPathAndIsExactlySymmetric() {
     Inputs x = random(20, 7, 2);
     Inputs copy = x.slice(0, x.n());
