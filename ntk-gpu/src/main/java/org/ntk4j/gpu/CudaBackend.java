@@ -110,9 +110,12 @@ public final class CudaBackend implements KernelBackend {
     }
   }
 
-  /** Receives finished tiles on the calling thread: Σ and Θ of the tile, row-major rows × cols. */
+  /**
+   * Receives finished tiles on the calling thread: Σ and Θ of the tile, row-major rows × cols values from index 0. The
+   * buffers are the backend's (pinned) staging memory, valid only during the call: copy what you keep.
+   */
   public interface TileSink {
-    void accept(TilePlan.Tile tile, double[] nngp, double[] ntk);
+    void accept(TilePlan.Tile tile, DoubleBuffer nngp, DoubleBuffer ntk);
   }
 
   @Override public Kernels compute(KernelFunction kf, Inputs x1, Inputs x2, boolean symmetric,
@@ -132,11 +135,12 @@ public final class CudaBackend implements KernelBackend {
           int gj = t.j0() + c;
           if (symmetric && gj < gi) continue;
           int k = r * t.cols() + c;
-          nngp[gi * n2 + gj] = a[k];
-          ntk[gi * n2 + gj] = b[k];
+          double vn = a.get(k), vt = b.get(k);
+          nngp[gi * n2 + gj] = vn;
+          ntk[gi * n2 + gj] = vt;
           if (symmetric) {
-            nngp[gj * n2 + gi] = a[k];
-            ntk[gj * n2 + gi] = b[k];
+            nngp[gj * n2 + gi] = vn;
+            ntk[gj * n2 + gi] = vt;
           }
         }
       }
@@ -292,8 +296,8 @@ public final class CudaBackend implements KernelBackend {
         TilePlan.Tile t = step.tile();
         if (t == null) return;
         int pairs = t.rows() * t.cols();
-        double[] a = download(res[0], pairs, config.float32()), b = download(res[1], pairs, config.float32());
-        sink.accept(t, a, b);
+        sink.accept(t, DoubleBuffer.wrap(download(res[0], pairs, config.float32())),
+            DoubleBuffer.wrap(download(res[1], pairs, config.float32())));
         if (progress != null) progress.advance(t.pairs());
       });
     } finally {
@@ -340,10 +344,7 @@ public final class CudaBackend implements KernelBackend {
                             KernelFunction.Progress progress) {
     JCudaDriver.cuStreamSynchronize(stream);
     int len = t.rows() * t.cols();
-    double[] a = new double[len], b = new double[len];
-    view(hostA, len).get(a);
-    view(hostB, len).get(b);
-    sink.accept(t, a, b);
+    sink.accept(t, view(hostA, len), view(hostB, len));
     if (progress != null) progress.advance(t.pairs());
   }
 

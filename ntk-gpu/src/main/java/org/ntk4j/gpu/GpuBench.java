@@ -131,7 +131,7 @@ public final class GpuBench {
     long t0 = System.nanoTime();
     if (sel.backend() instanceof CudaBackend gpu) {
       gpu.stream(kf, x, x, true, null, (t, a, b) -> {
-        for (int k = 0; k < b.length; k += 97) check[0] += b[k];
+        for (int k = 0; k < b.limit(); k += 97) check[0] += b.get(k);
       });
     } else {
       Kernels k = kf.compute(x);
