@@ -55,33 +55,16 @@ final class HostHarness {
     if (prog.isSpatial()) {
       if (prog.isFull() && team > 1) throw new IllegalArgumentException("full programs run on teams through runSchedule");
       String mode = prog.isFull() ? "full " : team > 1 ? "conv-" + team + " " : "conv ";
-      sb.append(mode).append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ')
-          .append(prog.channels()).append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
-          .append(prog.maxPositions()).append(' ').append(prog.tapePerInput()).append('\n');
-      for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
-      sb.append('\n');
-      for (int v : prog.geometry()) sb.append(v).append(' ');
-      sb.append('\n');
+      sb.append(mode).append(precision).append(' ');
+      appendSpatial(sb, prog, x1, x2, prog.tapePerInput());
     } else {
-      sb.append("fc ").append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(d).append(' ')
-        .append(prog.opCount()).append('\n');
+      sb.append("fc ").append(precision).append(' ').append(x1.n()).append(' ').append(x2.n()).append(' ').append(d)
+          .append(' ').append(prog.opCount()).append('\n');
       for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
       sb.append('\n');
+      appendInputs(sb, x1, x2);
     }
-    for (Inputs x : new Inputs[] {x1, x2}) {
-      for (double v : x.data()) sb.append(Double.toHexString(v)).append(' ');
-      sb.append('\n');
-    }
-    String out = Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120);
-    String[] tok = out.trim().split("\\s+");
-    int cells = x1.n() * x2.n();
-    if (tok.length != 2 * cells) throw new IllegalStateException("host harness wrote " + tok.length + " numbers, expected " + 2 * cells);
-    double[][] r = new double[2][cells];
-    for (int k = 0; k < cells; k++) {
-      r[0][k] = Double.parseDouble(tok[2 * k]);
-      r[1][k] = Double.parseDouble(tok[2 * k + 1]);
-    }
-    return r;
+    return parseResults(Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120), x1, x2);
   }
 
   /**
@@ -128,23 +111,38 @@ final class HostHarness {
           }
         });
     StringBuilder sb = new StringBuilder("schedule ");
-    sb.append(config.float32() ? 32 : 64).append(' ').append(side * side).append(' ').append(count[0]).append(' ')
-        .append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ').append(prog.channels())
+    sb.append(config.float32() ? 32 : 64).append(' ').append(side * side).append(' ').append(count[0]).append(' ');
+    appendSpatial(sb, prog, x1, x2, per);
+    sb.append(lines);
+    return parseResults(Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120), x1, x2);
+  }
+
+  /** The spatial input of the harness: "n1 n2 P C nops ngeom maxP per", the program, the geometry, x1, x2. */
+  private static void appendSpatial(StringBuilder sb, GpuProgram prog, Inputs x1, Inputs x2, int per) {
+    sb.append(x1.n()).append(' ').append(x2.n()).append(' ').append(prog.positions()).append(' ').append(prog.channels())
         .append(' ').append(prog.opCount()).append(' ').append(prog.geometry().length).append(' ')
         .append(prog.maxPositions()).append(' ').append(per).append('\n');
     for (double v : prog.packed()) sb.append(Double.toHexString(v)).append(' ');
     sb.append('\n');
     for (int v : prog.geometry()) sb.append(v).append(' ');
     sb.append('\n');
+    appendInputs(sb, x1, x2);
+  }
+
+  private static void appendInputs(StringBuilder sb, Inputs x1, Inputs x2) {
     for (Inputs x : new Inputs[] {x1, x2}) {
       for (double v : x.data()) sb.append(Double.toHexString(v)).append(' ');
       sb.append('\n');
     }
-    sb.append(lines);
-    String out = Tools.run(List.of(binary.toAbsolutePath().toString()), sb.toString(), null, 120);
+  }
+
+  /** The harness's n1·n2 lines "nngp ntk" as Σ, Θ (row-major). */
+  private static double[][] parseResults(String out, Inputs x1, Inputs x2) {
     String[] tok = out.trim().split("\\s+");
     int cells = x1.n() * x2.n();
-    if (tok.length != 2 * cells) throw new IllegalStateException("host harness wrote " + tok.length + " numbers, expected " + 2 * cells);
+    if (tok.length != 2 * cells) {
+      throw new IllegalStateException("host harness wrote " + tok.length + " numbers, expected " + 2 * cells);
+    }
     double[][] r = new double[2][cells];
     for (int k = 0; k < cells; k++) {
       r[0][k] = parse(tok[2 * k]);
