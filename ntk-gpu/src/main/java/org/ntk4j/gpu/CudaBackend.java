@@ -73,6 +73,18 @@ public final class CudaBackend implements KernelBackend {
   public Precision precision() { return precision; }
 
   private int fullSideCap = 1024;
+  /** Staged Conv and fused nonlinearities in the full-covariance path (off: the per-entry kernels only). */
+  private boolean fullStaged = !"false".equalsIgnoreCase(System.getProperty("ntk4j.gpu.staged", ""));
+
+  /**
+   * Turns the shared-memory staging (and fusion) of the full-covariance convolutions on or off; off runs the per-entry
+   * kernels, bitwise the same results (a diagnostic: {@code -Dntk4j.gpu.staged=false} sets it for the registered
+   * instance).
+   */
+  public synchronized CudaBackend staged(boolean on) {
+    fullStaged = on;
+    return this;
+  }
 
   /** Caps the side of the pair batches of full-covariance programs (tests: many batches and edge tiles). */
   synchronized CudaBackend fullBatchSide(int cap) {
@@ -265,7 +277,7 @@ public final class CudaBackend implements KernelBackend {
     int per = Math.max(1, prog.tapePerInput());
     long[] free = {0}, total = {0};
     JCudaDriver.cuMemGetInfo(free, total);
-    FullSchedule.Config config = fullConfig;
+    FullSchedule.Config config = fullConfig.withStaging(fullStaged);
     int elem = config.elem();
     long fixed = (long) elem * ((long) x1.data().length + (symmetric ? 0 : x2.data().length) + (long) per * (n1 + n2));
     long perPair = 4L * elem * prog.maxPositions() * prog.maxPositions();

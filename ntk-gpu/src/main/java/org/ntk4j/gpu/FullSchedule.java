@@ -71,6 +71,11 @@ final class FullSchedule {
       return (int) Math.max(1, Math.min((work + perBlock - 1) / perBlock, maxBlocks));
     }
 
+    /** This shape with staged convolutions and fused nonlinearities both on, or both off. */
+    Config withStaging(boolean on) {
+      return new Config(maxThreads, convThreads, sharedBytes, maxBlocks, on, on, float32);
+    }
+
     /** This shape with at most {@code threads} (rounded down to a warp) per staged-convolution block. */
     Config withConvThreads(int threads) {
       int t = Math.max(32, Math.min(convThreads, threads / 32 * 32));

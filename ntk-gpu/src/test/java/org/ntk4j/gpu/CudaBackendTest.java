@@ -160,6 +160,22 @@ class CudaBackendTest {
   }
 
   @Test
+  void stagedConvolutionIsBitwiseThePerEntryKernelOnTheDevice() {
+    // the shared-memory staging and the fused ReLU/Erf change no bit on the device either (as on the host harness)
+    Inputs x = Architectures.images(12, 6, 5, 3, 35);
+    for (CudaBackend.Precision prec : CudaBackend.Precision.values()) {
+      for (Map.Entry<String, Layer> e : Architectures.pooling().entrySet()) {
+        Kernels staged = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.GPU,
+            new CudaBackend(prec, 64).fullBatchSide(5).staged(true)).compute(x);
+        Kernels perEntry = kf(e.getValue(), Parameterization.NTK, KernelBackend.Choice.GPU,
+            new CudaBackend(prec, 64).fullBatchSide(5).staged(false)).compute(x);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(perEntry.nngp(), staged.nngp(), 0.0, prec + " " + e.getKey());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(perEntry.ntk(), staged.ntk(), 0.0, prec + " " + e.getKey());
+      }
+    }
+  }
+
+  @Test
   void benchmarkSizedPoolingNetworkEqualsCpu() {
     // 32 × 32 (16 × 16) inputs: the staged convolution with one row pair per block on 256 threads, the fused ReLU and
     // the 256-thread reductions of the benchmark CNN, on a 3-layer version of it

@@ -103,6 +103,9 @@ class FullScheduleTest {
     assertThrows(IllegalArgumentException.class, () -> new FullSchedule.Launch("k", 0, 32, 0, null));
     assertEquals(3, new FullSchedule.Config(32, 32, 1024, 3, true, true).blocks(1000, 1));
     assertEquals(32, DEF.withConvThreads(40).convThreads());
+    FullSchedule.Config off = DEF.withStaging(false);
+    assertTrue(!off.staged() && !off.fuse() && off.maxThreads() == DEF.maxThreads());
+    assertEquals(DEF, off.withStaging(true));
     assertEquals(1, DEF.blocks(0, 256));
     assertEquals(2, DEF.blocks(257, 256));
   }
