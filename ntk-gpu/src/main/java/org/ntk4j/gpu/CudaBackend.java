@@ -46,12 +46,10 @@ public final class CudaBackend implements KernelBackend {
   private final int maxSide;
   private String moduleFailure;
   private CUcontext context;
-  private CUmodule module;
-  private CUmodule convModule;
-  private CUmodule fullModule;
-  private CUfunction selfF64, selfF32, tileF64, tileF32, convSelfF64, convTileF64, convSelfF32, convTileF32;
-  /** The ntk_full kernels by name (_f64 and _f32). */
-  private final java.util.Map<String, CUfunction> fullKernels = new java.util.HashMap<>();
+  /** The loaded modules (ntk_fc, ntk_conv, ntk_full); null until the first use. */
+  private List<CUmodule> modules;
+  /** Every kernel of the modules by name ({@code ntk_fc_tile_f64}, ...). */
+  private final java.util.Map<String, CUfunction> kernels = new java.util.HashMap<>();
   private FullSchedule.Config fullConfig = FullSchedule.Config.DEFAULT;
 
   /** The registered instance (ServiceLoader): float64 unless {@code -Dntk4j.gpu.precision=float32}. */
@@ -102,7 +100,7 @@ public final class CudaBackend implements KernelBackend {
   @Override public synchronized String unavailable() {
     String why = CudaRuntime.status().reason();
     if (why != null) return why;
-    if (moduleFailure == null && module == null) {
+    if (moduleFailure == null && modules == null) {
       try {
         ensureModule();
       } catch (RuntimeException | LinkageError e) {
@@ -183,6 +181,7 @@ public final class CudaBackend implements KernelBackend {
       return;
     }
     boolean f32 = precision == Precision.FLOAT32;
+    String suffix = f32 ? "_f32" : "_f64";
     boolean conv = prog.isSpatial();
     int elem = f32 ? Sizeof.FLOAT : Sizeof.DOUBLE;
     int d = prog.inputDim();
@@ -214,11 +213,11 @@ public final class CudaBackend implements KernelBackend {
         int[] g = prog.geometry();
         dGeom = alloc(4L * Math.max(1, g.length), allocated);
         if (g.length > 0) JCudaDriver.cuMemcpyHtoD(dGeom, Pointer.to(g), 4L * g.length);
-        convSelf(f32 ? convSelfF32 : convSelfF64, dx1, n1, prog, dProg, dGeom, t1, per, shared);
-        if (!symmetric) convSelf(f32 ? convSelfF32 : convSelfF64, dx2, n2, prog, dProg, dGeom, t2, per, shared);
+        convSelf(kernel("ntk_conv_self" + suffix), dx1, n1, prog, dProg, dGeom, t1, per, shared);
+        if (!symmetric) convSelf(kernel("ntk_conv_self" + suffix), dx2, n2, prog, dProg, dGeom, t2, per, shared);
       } else {
-        selfPass(f32 ? selfF32 : selfF64, dx1, n1, d, dProg, prog.opCount(), t1);
-        if (!symmetric) selfPass(f32 ? selfF32 : selfF64, dx2, n2, d, dProg, prog.opCount(), t2);
+        selfPass(kernel("ntk_fc_self" + suffix), dx1, n1, d, dProg, prog.opCount(), t1);
+        if (!symmetric) selfPass(kernel("ntk_fc_self" + suffix), dx2, n2, d, dProg, prog.opCount(), t2);
       }
       JCudaDriver.cuCtxSynchronize();
       long tileBytes = 8L * side * side;
@@ -233,15 +232,15 @@ public final class CudaBackend implements KernelBackend {
         hostB[s] = pinnedAlloc(tileBytes, pinned);
       }
       TilePlan.Tile[] inFlight = new TilePlan.Tile[STREAMS];
-      CUfunction tileF = f32 ? tileF32 : tileF64;
+      CUfunction tileF = kernel((conv ? "ntk_conv_tile" : "ntk_fc_tile") + suffix);
       for (TilePlan.Tile t : plan.tiles()) {
         int s = t.stream();
         if (inFlight[s] != null) drain(streams[s], inFlight[s], hostA[s], hostB[s], sink, progress);
         if (conv) {
           LaunchArgs args = LaunchArgs.convTile(dx1, t.i0(), dx2, t.j0(), t.rows(), t.cols(), prog.positions(),
               prog.channels(), dProg, prog.opCount(), dGeom, prog.maxPositions(), t1, t2, per, outA[s], outB[s], t.cols());
-          JCudaDriver.cuLaunchKernel(f32 ? convTileF32 : convTileF64, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared,
-              streams[s], params(args), null);
+          JCudaDriver.cuLaunchKernel(tileF, t.cols(), t.rows(), 1, CONV_THREADS, 1, 1, shared, streams[s],
+              params(args), null);
         } else {
           LaunchArgs args = LaunchArgs.fcTile(dx1, n1, t.i0(), t.rows(), dx2, n2, t.j0(), t.cols(), d, dProg,
               prog.opCount(), t1, t2, outA[s], outB[s], t.cols());
@@ -339,16 +338,16 @@ public final class CudaBackend implements KernelBackend {
   /** Launches one batch (in order, default stream) and returns the buffers holding its flat Σ and Θ. */
   private CUdeviceptr[] runFull(FullSchedule.Batch b, CUdeviceptr[] buf) {
     for (FullSchedule.Launch l : b.launches()) {
-      JCudaDriver.cuLaunchKernel(fullFunction(l.kernel()), l.blocks(), 1, 1, l.threads(), 1, 1, l.sharedBytes(), null,
+      JCudaDriver.cuLaunchKernel(kernel(l.kernel()), l.blocks(), 1, 1, l.threads(), 1, 1, l.sharedBytes(), null,
           params(l.args()), null);
     }
     JCudaDriver.cuCtxSynchronize();
     return new CUdeviceptr[] {buf[2 * b.result()], buf[2 * b.result() + 1]};
   }
 
-  private CUfunction fullFunction(String kernel) {
-    CUfunction f = fullKernels.get(kernel);
-    if (f == null) throw new IllegalStateException("no kernel " + kernel);
+  private CUfunction kernel(String name) {
+    CUfunction f = kernels.get(name);
+    if (f == null) throw new IllegalStateException("no kernel " + name);
     return f;
   }
 
@@ -417,41 +416,35 @@ public final class CudaBackend implements KernelBackend {
   }
 
   private void ensureModule() {
-    if (module != null) return;
+    if (modules != null) return;
     CUdevice dev = new CUdevice();
     JCudaDriver.cuDeviceGet(dev, 0);
     context = new CUcontext();
     JCudaDriver.cuDevicePrimaryCtxRetain(context, dev);
     JCudaDriver.cuCtxSetCurrent(context);
-    CUmodule m = new CUmodule();
-    JCudaDriver.cuModuleLoadData(m, ptx());
-    selfF64 = function(m, "ntk_fc_self_f64");
-    selfF32 = function(m, "ntk_fc_self_f32");
-    tileF64 = function(m, "ntk_fc_tile_f64");
-    tileF32 = function(m, "ntk_fc_tile_f32");
-    CUmodule cm = new CUmodule();
-    JCudaDriver.cuModuleLoadData(cm, ptx("ntk_conv.ptx"));
-    convSelfF64 = function(cm, "ntk_conv_self_f64");
-    convTileF64 = function(cm, "ntk_conv_tile_f64");
-    convSelfF32 = function(cm, "ntk_conv_self_f32");
-    convTileF32 = function(cm, "ntk_conv_tile_f32");
-    convModule = cm;
-    CUmodule fm = new CUmodule();
-    JCudaDriver.cuModuleLoadData(fm, ptx("ntk_full.ptx"));
-    for (String k : new String[] {"ntk_full_input", "ntk_full_op", "ntk_full_record", "ntk_full_reduce", "ntk_full_conv"}) {
-      for (String suffix : new String[] {"_f64", "_f32"}) fullKernels.put(k + suffix, function(fm, k + suffix));
+    List<CUmodule> loaded = new ArrayList<>();
+    String[][] modulesAndKernels = {
+        {"ntk_fc.ptx", "ntk_fc_self", "ntk_fc_tile"},
+        {"ntk_conv.ptx", "ntk_conv_self", "ntk_conv_tile"},
+        {"ntk_full.ptx", "ntk_full_input", "ntk_full_op", "ntk_full_record", "ntk_full_reduce", "ntk_full_conv"}};
+    for (String[] mk : modulesAndKernels) {
+      CUmodule m = new CUmodule();
+      JCudaDriver.cuModuleLoadData(m, ptx(mk[0]));
+      loaded.add(m);
+      for (int k = 1; k < mk.length; k++) {
+        for (String suffix : new String[] {"_f64", "_f32"}) kernels.put(mk[k] + suffix, function(m, mk[k] + suffix));
+      }
     }
     // the staged convolution's blocks: no more threads than its registers allow on this device (both precisions)
     int convThreads = Integer.MAX_VALUE;
     for (String suffix : new String[] {"_f64", "_f32"}) {
       int[] maxThreads = {0};
       JCudaDriver.cuFuncGetAttribute(maxThreads, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
-          fullKernels.get("ntk_full_conv" + suffix));
+          kernel("ntk_full_conv" + suffix));
       convThreads = Math.min(convThreads, maxThreads[0]);
     }
     fullConfig = FullSchedule.Config.DEFAULT.withConvThreads(convThreads).withFloat32(precision == Precision.FLOAT32);
-    fullModule = fm;
-    module = m;
+    modules = loaded;
   }
 
   private static CUfunction function(CUmodule m, String name) {
