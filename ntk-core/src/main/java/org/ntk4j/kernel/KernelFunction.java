@@ -259,7 +259,7 @@ public final class KernelFunction {
     long valuesPerPair = full ? (long) pp * pp : pp;
     // nngp + ntk of the state and of every copy a Residual / ParallelSum keeps alive, plus up to two temporaries
     // while a layer reshapes
-    long bytesPerPair = (2L * (1 + branchCopies(architecture)) + 2) * 8 * valuesPerPair;
+    long bytesPerPair = (2L * (1 + architecture.kernelStateCopies()) + 2) * 8 * valuesPerPair;
     int steps = countSteps(architecture) + 1;
     long tapeBytes = (long) steps * 8L * pp * (n1 + (symmetric ? 0 : n2));
     long sliceBytes = shape.isFlat() && summation == Summation.EXACT ? 3L * 8 * shape.size() * (n1 + (symmetric ? 0 : n2)) : 0;
@@ -292,19 +292,6 @@ public final class KernelFunction {
   static long tileCount(int n1, int n2, boolean symmetric, int tile) {
     long r = (n1 + tile - 1) / tile, c = (n2 + tile - 1) / tile;
     return symmetric ? r * (r + 1) / 2 : r * c;
-  }
-
-  /**
-   * The most copies of the kernel state alive at once inside {@code l}: a Residual keeps its input beside the branch's
-   * copy (1 + the branch's own), a ParallelSum its input, the running sum and the current branch's copy (2 + the
-   * branch's own); other layers work in place.
-   */
-  static int branchCopies(Layer l) {
-    int inner = 0;
-    for (Layer c : l.children()) inner = Math.max(inner, branchCopies(c));
-    if (l instanceof org.ntk4j.layers.Residual) return 1 + inner;
-    if (l instanceof org.ntk4j.layers.ParallelSum) return 2 + inner;
-    return inner;
   }
 
   private static int countSteps(Layer l) {

@@ -38,6 +38,12 @@ public interface Layer {
     return false;
   }
 
+  /**
+   * The most copies of the kernel state {@link #applyKernel} keeps alive at once beside the state it was given (the
+   * memory plan of KernelFunction counts them); layers that work in place keep none beyond their children's.
+   */
+  default int kernelStateCopies() { return Layers.maxKernelStateCopies(children()); }
+
   /** Direct sub-layers of a composite layer. */
   default List<Layer> children() { return List.of(); }
 

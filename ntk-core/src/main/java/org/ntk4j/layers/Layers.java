@@ -9,6 +9,13 @@ import org.ntk4j.kernel.KernelState;
 public final class Layers {
   private Layers() {}
 
+  /** The largest {@link Layer#kernelStateCopies} among these layers (0 for none). */
+  public static int maxKernelStateCopies(java.util.List<Layer> layers) {
+    int m = 0;
+    for (Layer l : layers) m = Math.max(m, l.kernelStateCopies());
+    return m;
+  }
+
   /**
    * Layers applied one after the other; a single layer is returned as itself (its text form has no chain, so this
    * keeps {@code parse(layer.toString())} equal to the layer).

@@ -58,6 +58,9 @@ public final class ParallelSum implements CompositeLayer {
     return false;
   }
 
+  /** The input, the running sum and the current branch's copy of the input: 2 + the branches' own. */
+  @Override public int kernelStateCopies() { return 2 + Layers.maxKernelStateCopies(children()); }
+
   @Override public void applyKernel(KernelState s, KernelContext ctx) {
     KernelState sum = null;
     for (Layer branch : branches) {

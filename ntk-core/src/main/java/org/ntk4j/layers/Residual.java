@@ -37,6 +37,9 @@ public final class Residual implements CompositeLayer {
     return out.hasWidth() ? out : input;
   }
 
+  /** The input beside the branch's copy of it: 1 + the branches' own. */
+  @Override public int kernelStateCopies() { return 1 + Layers.maxKernelStateCopies(children()); }
+
   @Override public void applyKernel(KernelState s, KernelContext ctx) {
     KernelState b = s.copy();
     Layers.apply(branch, b, ctx);
